@@ -1,0 +1,1 @@
+"""What a person can submit and how it is checked: page forms, JSON schemas, import columns."""

@@ -1,0 +1,102 @@
+"""Who may see what. Every view loads records through these helpers, scoped to the user's places."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, User, user_village
+from survey_app.extensions import db
+from survey_app.households.models import Household, Person
+from survey_app.places.models import Commune, Village
+
+
+def roles_required(*roles: str):
+    """Require a signed-in user with one of ``roles``; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def village_ids_stmt(user: User) -> Select:
+    """Statement selecting the ids of the villages ``user`` may see."""
+    if user.role == ADMIN:
+        return select(Village.id)
+    if user.role == COMMUNE_OFFICER:
+        return select(Village.id).where(Village.commune_id == user.commune_id)
+    return select(user_village.c.village_id).where(user_village.c.user_id == user.id)
+
+
+def visible_villages_stmt(user: User) -> Select:
+    """Statement for the active villages the user may see, by name."""
+    return (
+        select(Village)
+        .where(Village.id.in_(village_ids_stmt(user)), Village.active.is_(True))
+        .order_by(Village.name)
+    )
+
+
+def commune_ids_stmt(user: User) -> Select:
+    """Statement selecting ids of the communes the user works in."""
+    if user.role == ADMIN:
+        return select(Commune.id)
+    if user.role == COMMUNE_OFFICER:
+        return select(Commune.id).where(Commune.id == user.commune_id)
+    return select(Village.commune_id).where(Village.id.in_(village_ids_stmt(user)))
+
+
+def can_see_village(user: User, village_id: int) -> bool:
+    stmt = village_ids_stmt(user).where(_village_id_col(user) == village_id)
+    return db.session.execute(stmt.limit(1)).first() is not None
+
+
+def _village_id_col(user: User):
+    if user.role in (ADMIN, COMMUNE_OFFICER):
+        return Village.id
+    return user_village.c.village_id
+
+
+def get_village_or_404(token: str) -> Village:
+    """The village with ``token`` if the current user may see it, else 404 (never 403: no leak)."""
+    village = db.session.scalar(select(Village).where(Village.token == token))
+    if village is None or not can_see_village(current_user, village.id):
+        abort(404)
+    return village
+
+
+def get_household_or_404(token: str) -> Household:
+    """The household with ``token`` if it lies in one of the current user's villages."""
+    household = db.session.scalar(select(Household).where(Household.token == token))
+    if household is None or not can_see_village(current_user, household.village_id):
+        abort(404)
+    return household
+
+
+def get_person_or_404(token: str) -> Person:
+    """The person with ``token`` if their household lies in one of the user's villages."""
+    person = db.session.scalar(select(Person).where(Person.token == token))
+    if person is None or not can_see_village(current_user, person.household.village_id):
+        abort(404)
+    return person
+
+
+def get_commune_or_404(token: str) -> Commune:
+    """The commune with ``token`` if the current user works in it."""
+    commune = db.session.scalar(
+        select(Commune).where(
+            Commune.token == token, Commune.id.in_(commune_ids_stmt(current_user))
+        )
+    )
+    if commune is None:
+        abort(404)
+    return commune
