@@ -61,17 +61,22 @@ def _register_blueprints(app: Flask) -> None:
 def _optional_blueprints():
     """Blueprints of other areas, registered here so each area owns its own module."""
     from survey_app.admin import views as admin_views
+    from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
+    from survey_app.reports import views as report_views
 
-    return [admin_views, import_views]
+    return [admin_views, import_views, report_views, export_views]
 
 
 def _register_commands(app: Flask) -> None:
     from survey_app.accounts.cli import create_user
     from survey_app.demo.cli import generate_demo, load_demo
+    from survey_app.exports.cli import export_evidence
     from survey_app.imports.cli import import_households
+    from survey_app.reports.cli import indicators
 
-    for command in (create_user, import_households, load_demo, generate_demo):
+    commands = (create_user, import_households, load_demo, generate_demo, indicators, export_evidence)
+    for command in commands:
         app.cli.add_command(command)
 
 
