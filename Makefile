@@ -6,22 +6,29 @@ PORT ?= 8000
 
 .PHONY: run test lint
 
+# The app's own dependencies (enough for `make run`).
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+# Test tools on top (pytest, hypothesis, Playwright's Python package, ruff).
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-node_modules/axe-core/axe.min.js:
-	-command -v npm >/dev/null && npm install --no-audit --no-fund --silent axe-core@4
+# axe-core for the accessibility checks of the browser tests; skipped when npm is missing.
+node_modules/axe-core/axe.min.js: package.json
+	-command -v npm >/dev/null && npm ci --no-audit --no-fund --silent
 
 run: $(BIN)/.installed
 	$(BIN)/flask --app survey_app db upgrade
 	$(BIN)/flask --app survey_app load-demo
 	exec $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --access-logfile - 'survey_app:create_app()'
 
-test: $(BIN)/.installed node_modules/axe-core/axe.min.js
+test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
