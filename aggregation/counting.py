@@ -1,0 +1,167 @@
+"""The counting SQL: conditional aggregation grouped by commune and village.
+
+Two statements per criteria set whatever its size — one over people, one over households — each
+a single pass with one SUM(CASE ...) per distinct denominator, numerator and unknown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal_column, or_, select
+
+from aggregation.criteria import PERSON_FIELDS, CriteriaSet, Indicator
+from aggregation.populations import (
+    Cutoffs,
+    condition_unknown,
+    condition_yes,
+    denominator,
+    member_summary,
+    person_counted,
+)
+from aggregation.rules import Rules
+from survey_app.households.models import Household, Person
+
+Key = tuple[int, int]  # (commune_id, village_id)
+
+
+@dataclass
+class Tally:
+    numerator: int = 0
+    denominator: int = 0
+    unknown: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.numerator += other.numerator
+        self.denominator += other.denominator
+        self.unknown += other.unknown
+
+
+@dataclass
+class Coverage:
+    """How far the survey has got in one village (or a whole commune)."""
+
+    households: int = 0  # every household on the list
+    households_surveyed: int = 0  # visited and recorded (surveyed_at set)
+    households_counted: int = 0  # with at least one counted member
+    people: int = 0  # counted people (residence state, born by the as-of date)
+    people_incomplete: int = 0  # counted people with at least one item not asked yet
+
+    def add(self, other: "Coverage") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Counts:
+    tallies: dict[Key, dict[str, Tally]] = field(default_factory=dict)
+    coverage: dict[Key, Coverage] = field(default_factory=dict)
+
+
+def _sum(condition):
+    if condition is None:
+        return func.count()
+    # Literal 1/0 (not bound parameters) keep the statement short and its plan cacheable.
+    return func.sum(case((condition, literal_column("1")), else_=literal_column("0")))
+
+
+def _both(first, second):
+    return second if first is None else and_(first, second)
+
+
+class _Columns:
+    """Deduplicated labelled SUM columns: indicators sharing a denominator share its column."""
+
+    def __init__(self):
+        self.exprs: dict[str, object] = {}
+        self._labels: dict[tuple, str] = {}
+
+    def add(self, signature: tuple, condition) -> str:
+        if signature not in self._labels:
+            label = f"c{len(self._labels)}"
+            self._labels[signature] = label
+            self.exprs[label] = _sum(condition).label(label)
+        return self._labels[signature]
+
+    def value(self, row, name: str) -> int:
+        """The integer in ``row`` of the extra column added as ``(name,)``."""
+        return int(row._mapping[self._labels[(name,)]] or 0)
+
+
+def _indicator_columns(columns: _Columns, ind: Indicator, cut: Cutoffs, members) -> tuple:
+    den = denominator(ind, cut, members, with_base=False)
+    base = (ind.population, ind.denominator_filter)
+    return (
+        columns.add(
+            ("num", *base, ind.numerator), _both(den, condition_yes(ind.numerator, members))
+        ),
+        columns.add(("den", *base), den),
+        columns.add(("unk", *base, ind.numerator), _both(den, condition_unknown(ind.numerator))),
+    )
+
+
+def person_statement(indicators, cut: Cutoffs, commune_ids=None):
+    """One SELECT over counted people: per (commune, village) tallies of every person indicator."""
+    columns = _Columns()
+    labels = {i.code: _indicator_columns(columns, i, cut, None) for i in indicators}
+    incomplete = or_(*[getattr(Person, name).is_(None) for name in PERSON_FIELDS])
+    columns.add(("people",), None)
+    columns.add(("incomplete",), incomplete)
+    stmt = (
+        select(Household.commune_id, Household.village_id, *columns.exprs.values())
+        .join(Household, Household.id == Person.household_id)
+        .where(person_counted(cut))
+        .group_by(Household.commune_id, Household.village_id)
+    )
+    if commune_ids is not None:
+        stmt = stmt.where(Household.commune_id.in_(commune_ids))
+    return stmt, labels, columns
+
+
+def household_statement(indicators, cut: Cutoffs, commune_ids=None):
+    """One SELECT over households (outer-joined to their counted members) per (commune, village)."""
+    members = member_summary(cut, commune_ids)
+    columns = _Columns()
+    labels = {i.code: _indicator_columns(columns, i, cut, members) for i in indicators}
+    columns.add(("households",), None)
+    columns.add(("surveyed",), Household.surveyed_at.is_not(None))
+    columns.add(("counted",), members.c.household_id.is_not(None))
+    stmt = (
+        select(Household.commune_id, Household.village_id, *columns.exprs.values())
+        .outerjoin(members, members.c.household_id == Household.id)
+        .group_by(Household.commune_id, Household.village_id)
+    )
+    if commune_ids is not None:
+        stmt = stmt.where(Household.commune_id.in_(commune_ids))
+    return stmt, labels, columns
+
+
+def count(session, criteria: CriteriaSet, rules: Rules, as_of: date, commune_ids=None) -> Counts:
+    """Run the two counting statements; ``commune_ids=None`` counts every commune."""
+    cut = Cutoffs.build(rules, as_of)
+    data = [i for i in criteria.indicators if not i.is_manual]
+    counts = Counts()
+    people = [i for i in data if i.unit_kind == "person"]
+    households = [i for i in data if i.unit_kind == "household"]
+    stmt, labels, cols = person_statement(people, cut, commune_ids)
+    for row in session.execute(stmt):
+        cov = _read(counts, row, labels)
+        cov.people = cols.value(row, "people")
+        cov.people_incomplete = cols.value(row, "incomplete")
+    stmt, labels, cols = household_statement(households, cut, commune_ids)
+    for row in session.execute(stmt):
+        cov = _read(counts, row, labels)
+        cov.households = cols.value(row, "households")
+        cov.households_surveyed = cols.value(row, "surveyed")
+        cov.households_counted = cols.value(row, "counted")
+    return counts
+
+
+def _read(counts: Counts, row, labels) -> Coverage:
+    key = (row.commune_id, row.village_id)
+    mapping = row._mapping
+    tallies = counts.tallies.setdefault(key, {})
+    for code, (num, den, unk) in labels.items():
+        tallies[code] = Tally(
+            int(mapping[num] or 0), int(mapping[den] or 0), int(mapping[unk] or 0)
+        )
+    return counts.coverage.setdefault(key, Coverage())

@@ -1,0 +1,186 @@
+"""compute() and compute_many(): the one entry point for the CLI, the pages and the benchmark."""
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from aggregation import numbers
+from aggregation.counting import Counts, Coverage, Tally, count
+from aggregation.criteria import CriteriaSet, Indicator, get_criteria
+from aggregation.results import (
+    NOT_ENTERED,
+    IndicatorResult,
+    ManualEntry,
+    Ratio,
+    Report,
+    VillageRef,
+    VillageResult,
+)
+from aggregation.rules import Rules, default_as_of
+from survey_app.places.models import Commune, Village
+from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
+
+
+def rules_of(settings: CommuneSettings) -> Rules:
+    """The counting rules a commune's settings select."""
+    return Rules(
+        working_age_rule=settings.working_age_rule,
+        adult_age=settings.adult_age,
+        count_tam_vang=settings.count_tam_vang,
+        decimals=settings.decimals,
+    )
+
+
+def load_settings(session, communes) -> dict[int, CommuneSettings]:
+    """Stored settings per commune id; defaults (unsaved) for communes that have none."""
+    ids = [c.id for c in communes]
+    stored = session.scalars(select(CommuneSettings).where(CommuneSettings.commune_id.in_(ids)))
+    found = {s.commune_id: s for s in stored}
+    return {c.id: found.get(c.id) or CommuneSettings.defaults(c) for c in communes}
+
+
+def compute(
+    session,
+    commune: Commune,
+    criteria_id: str,
+    year: int,
+    as_of: date | None = None,
+    settings: CommuneSettings | None = None,
+) -> Report:
+    """Results of criteria set ``criteria_id`` for one commune, per indicator and per village."""
+    overrides = {commune.id: settings} if settings is not None else None
+    return compute_many(session, [commune], criteria_id, year, as_of, overrides)[0]
+
+
+def compute_many(
+    session,
+    communes,
+    criteria_id: str,
+    year: int,
+    as_of: date | None = None,
+    settings: dict[int, CommuneSettings] | None = None,
+) -> list[Report]:
+    """compute() for many communes (None = every commune) with one query pair per rule set."""
+    criteria = get_criteria(criteria_id)
+    as_of = as_of or default_as_of(year)
+    everyone = communes is None
+    if everyone:
+        communes = session.scalars(select(Commune).options(joinedload(Commune.province))).all()
+    communes = sorted(communes, key=lambda c: c.id)
+    chosen = {**load_settings(session, communes), **(settings or {})}
+    groups: dict[Rules, list[int]] = defaultdict(list)
+    for commune in communes:
+        groups[rules_of(chosen[commune.id])].append(commune.id)
+    counts = Counts()
+    for rules, ids in groups.items():
+        part = count(
+            session, criteria, rules, as_of, None if everyone and len(groups) == 1 else ids
+        )
+        counts.tallies.update(part.tallies)
+        counts.coverage.update(part.coverage)
+    villages = _villages(session, [c.id for c in communes], everyone)
+    manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
+    context = (criteria, year, as_of, counts)
+    return [
+        _report(c, chosen[c.id], villages.get(c.id, []), manual.get(c.id, {}), *context)
+        for c in communes
+    ]
+
+
+def _villages(session, ids, everyone) -> dict[int, list[Village]]:
+    stmt = select(Village)
+    if not everyone:
+        stmt = stmt.where(Village.commune_id.in_(ids))
+    found = defaultdict(list)
+    for village in session.scalars(stmt):
+        found[village.commune_id].append(village)
+    return found
+
+
+def _manual_entries(session, ids, criteria_id, year, everyone) -> dict[int, dict]:
+    stmt = (
+        select(ManualIndicatorResult)
+        .options(joinedload(ManualIndicatorResult.updated_by))
+        .where(ManualIndicatorResult.criteria_id == criteria_id, ManualIndicatorResult.year == year)
+    )
+    if not everyone:
+        stmt = stmt.where(ManualIndicatorResult.commune_id.in_(ids))
+    found = defaultdict(dict)
+    for entry in session.scalars(stmt):
+        found[entry.commune_id][entry.indicator_code] = entry
+    return found
+
+
+def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as_of, counts):
+    rules = rules_of(settings)
+    keys = {key[1]: key for key in counts.coverage if key[0] == commune.id}
+    refs = [
+        VillageRef(v.id, v.name, v.token, v.active)
+        for v in sorted(villages, key=lambda v: (v.name, v.id))
+        if v.active or v.id in keys
+    ]
+    coverage = {ref.id: counts.coverage.get((commune.id, ref.id), Coverage()) for ref in refs}
+    total = Coverage()
+    for part in coverage.values():
+        total.add(part)
+    results = []
+    for ind in criteria.indicators:
+        target = settings.target_override(criteria.id, ind.code, year)
+        overridden = target is not None
+        target = ind.target if target is None else target
+        if ind.is_manual:
+            results.append(_manual_result(ind, target, overridden, manual.get(ind.code), rules))
+        else:
+            results.append(_data_result(ind, target, overridden, commune.id, refs, counts, rules))
+    return Report(
+        commune_id=commune.id,
+        commune=commune.name,
+        province=commune.province.name,
+        criteria=criteria,
+        year=year,
+        as_of=as_of,
+        rules=rules,
+        indicators=results,
+        villages=refs,
+        coverage=coverage,
+        total_coverage=total,
+    )
+
+
+def _data_result(ind: Indicator, target, overridden, commune_id, refs, counts, rules):
+    total = Tally()
+    rows = []
+    for ref in refs:
+        tally = counts.tallies.get((commune_id, ref.id), {}).get(ind.code, Tally())
+        total.add(tally)
+        ratio = Ratio.judge(tally, target, ind.comparator, rules.decimals)
+        rows.append(VillageResult(**vars(ratio), village=ref))
+    ratio = Ratio.judge(total, target, ind.comparator, rules.decimals)
+    return IndicatorResult(
+        **vars(ratio), indicator=ind, target=target, target_overridden=overridden, villages=rows
+    )
+
+
+def _manual_result(ind: Indicator, target, overridden, entry, rules):
+    """A manual indicator shows what staff entered; its figures may be missing."""
+    if entry is None:
+        ratio = Ratio(None, None, None, None, None, NOT_ENTERED)
+        return IndicatorResult(
+            **vars(ratio), indicator=ind, target=target, target_overridden=overridden
+        )
+    num, den = entry.numerator, entry.denominator
+    if num is not None and den:
+        percent = numbers.percent(num, den, rules.decimals)
+        display = numbers.display(num, den, rules.decimals)
+    else:
+        percent = entry.percent
+        display = numbers.format_percent(percent) if percent is not None else ""
+    display = display or entry.result_text or NOT_ENTERED
+    ratio = Ratio(num, den, None, percent, entry.passed, display)
+    who = entry.updated_by.display_name if entry.updated_by else ""
+    manual = ManualEntry(entry.result_text, entry.evidence_note, who, entry.updated_at)
+    return IndicatorResult(
+        **vars(ratio), indicator=ind, target=target, target_overridden=overridden, manual=manual
+    )

@@ -1,0 +1,152 @@
+"""What a computation returns: per-indicator totals with per-village rows, and survey coverage."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from aggregation import numbers
+from aggregation.counting import Coverage, Tally
+from aggregation.criteria import CriteriaSet, Indicator
+from aggregation.rules import Rules
+
+NOT_ENTERED = "Chưa nhập"
+
+
+@dataclass
+class Ratio:
+    """A numerator/denominator pair judged against a target, as the reports print it."""
+
+    numerator: int | None
+    denominator: int | None
+    unknown: int | None
+    percent: Decimal | None
+    passed: bool | None
+    display: str
+
+    @classmethod
+    def judge(cls, tally: Tally, target, comparator: str, decimals: int) -> "Ratio":
+        num, den = tally.numerator, tally.denominator
+        return cls(
+            numerator=num,
+            denominator=den,
+            unknown=tally.unknown,
+            percent=numbers.percent(num, den, decimals),
+            passed=numbers.passed(num, den, target, comparator),
+            display=numbers.display(num, den, decimals),
+        )
+
+    @property
+    def evaluation(self) -> str:
+        """'Đạt', 'Không đạt' or '' when there is nothing to judge."""
+        return numbers.evaluation_label(self.passed)
+
+    def ratio_json(self) -> dict:
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "unknown": self.unknown,
+            "percent": None if self.percent is None else float(self.percent),
+            "passed": self.passed,
+            "display": self.display,
+        }
+
+
+@dataclass
+class VillageRef:
+    id: int
+    name: str
+    token: str
+    active: bool
+
+
+@dataclass
+class VillageResult(Ratio):
+    village: VillageRef | None = None
+
+    def to_json(self) -> dict:
+        return {"village": self.village.name, **self.ratio_json()}
+
+
+@dataclass
+class ManualEntry:
+    """What staff entered for a manual indicator (see survey_app.reports.models)."""
+
+    result_text: str = ""
+    evidence_note: str = ""
+    updated_by: str = ""
+    updated_at: datetime | None = None
+
+
+@dataclass
+class IndicatorResult(Ratio):
+    indicator: Indicator | None = None
+    target: Decimal | None = None
+    target_overridden: bool = False  # the commune set its own target for this year
+    villages: list[VillageResult] = field(default_factory=list)
+    manual: ManualEntry | None = None  # only for manual indicators (None if nothing entered)
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def target_display(self) -> str:
+        """'≥ 65%' / '> 70%' / '' for the report's "Chỉ tiêu" column."""
+        ind = self.indicator
+        return numbers.display_target(self.target, ind.comparator, ind.unit)
+
+    def village(self, village_id: int) -> VillageResult | None:
+        """This indicator's row for one village, if the village is in the report."""
+        return next((v for v in self.villages if v.village.id == village_id), None)
+
+    def to_json(self) -> dict:
+        ind = self.indicator
+        data = {
+            "code": ind.code,
+            "name": ind.name,
+            "population": ind.population,
+            "kind": ind.kind,
+            "comparator": ind.comparator,
+            "target": None if self.target is None else float(self.target),
+            **self.ratio_json(),
+            "villages": [v.to_json() for v in self.villages],
+        }
+        if ind.is_manual:
+            entry = self.manual or ManualEntry()
+            data.update(result_text=entry.result_text, evidence_note=entry.evidence_note)
+        return data
+
+
+@dataclass
+class Report:
+    """One commune's results for one criteria set and year (compute() / compute_many())."""
+
+    commune_id: int
+    commune: str
+    province: str
+    criteria: CriteriaSet
+    year: int
+    as_of: date
+    rules: Rules
+    indicators: list[IndicatorResult]
+    villages: list[VillageRef]
+    coverage: dict[int, Coverage]  # by village id
+    total_coverage: Coverage
+
+    def indicator(self, code: str) -> IndicatorResult:
+        """The result of indicator ``code``; KeyError if the set has no such code."""
+        for item in self.indicators:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def to_json(self) -> dict:
+        """The `indicators` command's JSON (shared/interfaces.md)."""
+        return {
+            "commune": self.commune,
+            "province": self.province,
+            "criteria": self.criteria.id,
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "indicators": [item.to_json() for item in self.indicators],
+        }

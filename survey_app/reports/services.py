@@ -1,0 +1,180 @@
+"""Commune report settings and manual indicator results. Services flush; the caller commits.
+
+Every change is written to the audit log with the old and the new value.
+"""
+
+from decimal import Decimal
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from aggregation.criteria import CriteriaError, criteria_sets, get_criteria
+from aggregation.rules import ADULT_AGES, WORKING_AGE_RULES
+from survey_app import audit
+from survey_app.extensions import db
+from survey_app.places.models import Commune
+from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
+from survey_app.timeutil import utcnow
+
+SETTING_FIELDS = ("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals")
+EVALUATIONS = ("dat", "khong_dat")
+
+
+class SettingsSchema(Schema):
+    """Checks a (partial) settings change before it reaches the model."""
+
+    criteria_ids = fields.List(fields.String(), validate=validate.Length(min=1))
+    working_age_rule = fields.String(validate=validate.OneOf(WORKING_AGE_RULES))
+    adult_age = fields.Integer(validate=validate.OneOf(ADULT_AGES))
+    count_tam_vang = fields.Boolean()
+    decimals = fields.Integer(validate=validate.Range(0, 4))
+
+    @validates_schema
+    def known_sets(self, data, **kwargs):
+        unknown = [c for c in data.get("criteria_ids", []) if c not in criteria_sets()]
+        if unknown:
+            raise ValidationError(f"không có bộ tiêu chí: {', '.join(unknown)}", "criteria_ids")
+
+
+class ManualResultSchema(Schema):
+    result_text = fields.String(load_default="", validate=validate.Length(max=500))
+    numerator = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    denominator = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    percent = fields.Decimal(
+        load_default=None, allow_none=True, places=2, validate=validate.Range(0, 100)
+    )
+    evaluation = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(EVALUATIONS)
+    )
+    evidence_note = fields.String(load_default="", validate=validate.Length(max=5000))
+
+    @validates_schema
+    def numbers_fit(self, data, **kwargs):
+        num, den = data.get("numerator"), data.get("denominator")
+        if (num is None) != (den is None):
+            raise ValidationError("nhập cả tử số và mẫu số, hoặc bỏ trống cả hai", "denominator")
+        if num is not None and num > den:
+            raise ValidationError("tử số không được lớn hơn mẫu số", "numerator")
+
+
+def get_settings(commune: Commune) -> CommuneSettings:
+    """The commune's stored settings, or unsaved defaults when it has none yet."""
+    stored = db.session.scalar(
+        select(CommuneSettings).where(CommuneSettings.commune_id == commune.id)
+    )
+    return stored or CommuneSettings.defaults(commune)
+
+
+def _stored_settings(commune: Commune) -> CommuneSettings:
+    settings = get_settings(commune)
+    if settings.id is None:
+        db.session.add(settings)
+    return settings
+
+
+def update_settings(actor, commune: Commune, changes: dict) -> CommuneSettings:
+    """Apply a checked partial change; raise marshmallow.ValidationError on bad input."""
+    clean = SettingsSchema().load(changes, partial=True)
+    settings = _stored_settings(commune)
+    diff = {}
+    for name in SETTING_FIELDS:
+        if name in clean and getattr(settings, name) != clean[name]:
+            diff[name] = {"old": getattr(settings, name), "new": clean[name]}
+            setattr(settings, name, clean[name])
+    if diff:
+        settings.updated_by_id = getattr(actor, "id", None)
+        settings.updated_at = utcnow()
+        db.session.flush()
+        audit.record(actor, "update", "commune_settings", commune.token, changes=diff)
+    return settings
+
+
+def _check_indicator(criteria_id: str, code: str, manual: bool | None = None):
+    try:
+        indicator = get_criteria(criteria_id).indicator(code)
+    except (CriteriaError, KeyError) as exc:
+        raise ValidationError(str(exc), "indicator_code") from None
+    if manual is not None and indicator.is_manual != manual:
+        kind = "nhập tay" if manual else "tính từ dữ liệu hộ"
+        raise ValidationError(f"chỉ tiêu {code} không phải chỉ tiêu {kind}", "indicator_code")
+    return indicator
+
+
+def set_target(actor, commune: Commune, criteria_id: str, code: str, year: int, target) -> None:
+    """Set (or with ``target=None`` remove) the commune's own target for one indicator and year."""
+    _check_indicator(criteria_id, code)
+    if target is not None:
+        target = Decimal(str(target))
+        if not 0 <= target <= 100:
+            raise ValidationError("chỉ tiêu phải từ 0 đến 100 (%)", "target")
+    settings = _stored_settings(commune)
+    overrides = {
+        k: {c: dict(y) for c, y in v.items()} for k, v in (settings.target_overrides or {}).items()
+    }
+    by_year = overrides.setdefault(criteria_id, {}).setdefault(code, {})
+    old = by_year.get(str(year))
+    new = None if target is None else float(target)
+    if old == new:
+        return
+    if new is None:
+        by_year.pop(str(year), None)
+    else:
+        by_year[str(year)] = new
+    settings.target_overrides = overrides  # a new object, so SQLAlchemy sees the JSON change
+    settings.updated_by_id = getattr(actor, "id", None)
+    settings.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "update",
+        "commune_target",
+        commune.token,
+        criteria=criteria_id,
+        indicator=code,
+        year=year,
+        old=old,
+        new=new,
+    )
+
+
+def save_manual_result(actor, commune: Commune, criteria_id: str, code: str, year: int, data: dict):
+    """Create or update what staff entered for a manual indicator; audit old and new values."""
+    _check_indicator(criteria_id, code, manual=True)
+    clean = ManualResultSchema().load(data)
+    entry = db.session.scalar(
+        select(ManualIndicatorResult).where(
+            ManualIndicatorResult.commune_id == commune.id,
+            ManualIndicatorResult.criteria_id == criteria_id,
+            ManualIndicatorResult.indicator_code == code,
+            ManualIndicatorResult.year == year,
+        )
+    )
+    if entry is None:
+        entry = ManualIndicatorResult(
+            commune_id=commune.id, criteria_id=criteria_id, indicator_code=code, year=year
+        )
+        db.session.add(entry)
+    old = {name: _plain(getattr(entry, name, None)) for name in clean}
+    for name, value in clean.items():
+        setattr(entry, name, value)
+    entry.updated_by_id = getattr(actor, "id", None)
+    entry.updated_at = utcnow()
+    db.session.flush()
+    new = {name: _plain(value) for name, value in clean.items()}
+    changed = {k: {"old": old[k], "new": new[k]} for k in new if old[k] != new[k]}
+    audit.record(
+        actor,
+        "update",
+        "manual_indicator",
+        commune.token,
+        criteria=criteria_id,
+        indicator=code,
+        year=year,
+        changes=changed,
+    )
+    return entry
+
+
+def _plain(value):
+    """JSON-friendly value for the audit log."""
+    return str(value) if isinstance(value, Decimal) else value
