@@ -11,6 +11,7 @@ and the benchmark call the same code:
 
 from aggregation.criteria import CriteriaError, CriteriaSet, Indicator, criteria_sets, get_criteria
 from aggregation.engine import compute, compute_many, load_settings, rules_of
+from aggregation.evidence import evidence_statement
 from aggregation.results import IndicatorResult, Report, VillageResult
 from aggregation.rules import Rules, default_as_of
 
@@ -26,6 +27,7 @@ __all__ = [
     "compute_many",
     "criteria_sets",
     "default_as_of",
+    "evidence_statement",
     "get_criteria",
     "load_settings",
     "rules_of",

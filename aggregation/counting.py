@@ -95,7 +95,9 @@ def _indicator_columns(columns: _Columns, ind: Indicator, cut: Cutoffs, members)
             ("num", *base, ind.numerator), _both(den, condition_yes(ind.numerator, members))
         ),
         columns.add(("den", *base), den),
-        columns.add(("unk", *base, ind.numerator), _both(den, condition_unknown(ind.numerator))),
+        columns.add(
+            ("unk", *base, ind.numerator), _both(den, condition_unknown(ind.numerator, members))
+        ),
     )
 
 
