@@ -1,12 +1,92 @@
-"""`flask import-households FILE --province NAME --commune NAME`. (Filled in by the import work.)"""
+"""`flask import-households FILE --province NAME --commune NAME`."""
+
+import sys
+from datetime import date
+from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
+
+from survey_app.extensions import db
+from survey_app.imports import services
+from survey_app.imports.parsing import ImportFileError, parse_rows, read_rows
+from survey_app.places.services import find_commune, get_or_create_commune
+
+LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is only noise
 
 
 @click.command("import-households")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--province", required=True)
-@click.option("--commune", required=True)
-def import_households(file, province, commune):
-    """Import households from CSV or XLSX."""
-    raise click.ClickException("not implemented yet")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--province", required=True, help="Tên tỉnh (tạo mới nếu chưa có)")
+@click.option("--commune", "commune_name", required=True, help="Tên xã (tạo mới nếu chưa có)")
+@with_appcontext
+def import_households(file: Path, province: str, commune_name: str):
+    """Import households from a .csv or .xlsx file in the import template; all or nothing."""
+    try:
+        rows = read_rows(file.name, file.read_bytes())
+    except ImportFileError as exc:
+        _fail(str(exc))
+    with _bar(len(rows), "Kiểm tra dữ liệu") as bar:
+        parsed = parse_rows(rows, date.today(), bar.update)
+    for warning in parsed.warnings:
+        click.echo(f"Cảnh báo: {warning}", err=True)
+    parsed.errors += services.check_against_database(find_commune(commune_name, province), parsed)
+    parsed.errors = services.sorted_errors(parsed.errors)
+    if parsed.errors:
+        _report_errors(parsed.errors)
+    try:
+        commune = get_or_create_commune(None, province, commune_name)
+        with _bar(len(parsed.households), "Ghi vào cơ sở dữ liệu") as bar:
+            summary = services.import_households(None, commune, parsed, file.name, bar.update)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    _print_summary(summary, commune.full_name, file.name)
+
+
+def _bar(length: int, label: str):
+    """A progress bar on stderr for large files; an inert one otherwise."""
+    out = sys.stderr if length >= LARGE_FILE_ROWS else _NullFile()
+    return click.progressbar(length=length, label=label, file=out, update_min_steps=50)
+
+
+class _NullFile:
+    def write(self, _text):
+        pass
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def _report_errors(errors) -> None:
+    click.echo(f"Lỗi: tệp có {len(errors)} ô không hợp lệ; chưa nhập dữ liệu nào.", err=True)
+    for error in errors:
+        value = f"'{error.value}'" if error.value else "(trống)"
+        click.echo(
+            f"Dòng {error.row}, cột '{error.column}', giá trị {value}: {error.reason}", err=True
+        )
+    raise SystemExit(1)
+
+
+def _print_summary(summary: services.ImportSummary, place: str, filename: str) -> None:
+    click.echo(f"Đã nhập {filename} vào {place}.")
+    click.echo(
+        f"Hộ: {summary.households_created} mới, {summary.households_updated} cập nhật, "
+        f"{summary.households_unchanged} không đổi."
+    )
+    click.echo(
+        f"Nhân khẩu: {summary.people_created} mới, {summary.people_updated} cập nhật, "
+        f"{summary.people_unchanged} không đổi, {summary.people_not_in_file} có trong hệ thống "
+        "nhưng không có trong tệp (giữ nguyên)."
+    )
+    if summary.villages_created:
+        click.echo(f"Thôn mới: {summary.villages_created}.")
+
+
+def _fail(message: str):
+    click.echo(f"Lỗi: {message}", err=True)
+    raise SystemExit(1)

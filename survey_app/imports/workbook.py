@@ -1,0 +1,121 @@
+"""The downloadable XLSX import template: exact headers, a sample household, dropdown lists."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from household_forms.import_template import COLUMNS, HOUSEHOLD
+
+VALIDATED_ROWS = 5000  # dropdowns cover this many data rows
+SAMPLE = (
+    {
+        "thon": "Thôn 1",
+        "ma_ho": "VD-001",
+        "chu_ho": "Nguyễn Văn An",
+        "dia_chi": "Xóm Đông",
+        "so_dien_thoai": "0912345678",
+        "ho_ten": "Nguyễn Văn An",
+        "ngay_sinh": "12/03/1968",
+        "gioi_tinh": "Nam",
+        "quan_he": "Chủ hộ",
+        "cu_tru": "Có mặt",
+        "vneid": "Mức 2",
+        "cap_quang": "Có",
+        "dien_khong_tien_mat": "Có",
+        "dia_chi_so": "Không",
+        "ho_kinh_doanh": "Không",
+        "dt_thong_minh": "Có",
+        "ptt_an_toan": "Có",
+        "tk_thanh_toan": "Có",
+        "chu_ky_so": "Không",
+        "ky_nang_so": "Có",
+        "dvc_truc_tuyen": "Có",
+        "ho_so_suc_khoe": "Có",
+        "kham_tu_xa": "Không",
+    },
+    {
+        "thon": "Thôn 1",
+        "ma_ho": "VD-001",
+        "ho_ten": "Lê Thị Bình",
+        "ngay_sinh": "1970",
+        "gioi_tinh": "Nữ",
+        "quan_he": "Vợ",
+        "cu_tru": "Tạm vắng",
+        "vneid": "Chưa kích hoạt",
+        "dt_thong_minh": "Có",
+        "tk_thanh_toan": "Không",
+    },
+)
+NOTES = (
+    "Mỗi dòng là một nhân khẩu; các cột của hộ (Thôn, Mã hộ, Chủ hộ, Địa chỉ, Số điện thoại, "
+    "các câu hỏi của hộ) ghi ở dòng đầu tiên của hộ, các dòng sau lặp lại hoặc để trống.",
+    "Bắt buộc: Thôn, Mã hộ, Họ và tên, Ngày sinh, Giới tính.",
+    "Ngày sinh: dd/mm/yyyy, hoặc chỉ năm sinh yyyy (khi đó tính là ngày 1/7 của năm đó).",
+    "Có/Không: Có, C, X, 1 là có; Không, K, 0 là không; để trống là chưa hỏi.",
+    "Tình trạng cư trú để trống là Có mặt.",
+    "Nhập lại cùng Mã hộ sẽ cập nhật hộ đó, không tạo hộ trùng; ô để trống giữ nguyên dữ liệu "
+    "đã có; nhân khẩu không có trong tệp được giữ nguyên.",
+    "Hai dòng mẫu (Mã hộ VD-001) cần xóa trước khi nhập.",
+)
+
+
+def template_bytes() -> bytes:
+    """The template workbook as .xlsx bytes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Nhân khẩu"
+    _header(sheet)
+    for row in SAMPLE:
+        sheet.append([row.get(column.key, "") for column in COLUMNS])
+    _validations(sheet)
+    _notes(workbook.create_sheet("Hướng dẫn"))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _header(sheet) -> None:
+    sheet.append([column.header for column in COLUMNS])
+    household_fill = PatternFill("solid", fgColor="DDEBF7")  # tells household from person columns
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if column.level == HOUSEHOLD:
+            cell.fill = household_fill
+        width = max(len(column.header), 10) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(width, 30)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):  # text, so "001" and dates stay as typed
+        if column.key in ("ma_ho", "so_dien_thoai", "ngay_sinh"):
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+
+
+def _validations(sheet) -> None:
+    """One dropdown per column with a fixed list; relationship accepts other words too."""
+    for index, column in enumerate(COLUMNS, start=1):
+        if not column.choices:
+            continue
+        letter = get_column_letter(index)
+        rule = DataValidation(
+            type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True
+        )
+        if column.kind == "quan_he":
+            rule.showErrorMessage = False
+        else:
+            rule.error, rule.errorTitle = "Chọn một giá trị trong danh sách.", column.header
+            rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+
+
+def _notes(sheet) -> None:
+    sheet.column_dimensions["A"].width = 110
+    sheet.append(["Hướng dẫn nhập dữ liệu hộ gia đình"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for note in NOTES:
+        sheet.append([note])
+        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)

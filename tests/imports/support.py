@@ -1,0 +1,145 @@
+"""Import test helpers: a small realistic file as rows, CSV/XLSX writers, database dumps."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from household_forms.import_template import COLUMNS
+from survey_app.extensions import db
+from survey_app.households.models import Household, Person
+from survey_app.places.models import Village
+
+HEADERS = [column.header for column in COLUMNS]
+# Columns by header; rows list only the cells they fill.
+ROWS = [
+    {
+        "Thôn": "Thôn 1",
+        "Mã hộ": "HK-101",
+        "Chủ hộ": "Nguyễn Văn Hùng",
+        "Địa chỉ": "Xóm Đông",
+        "Số điện thoại": "0912345678",
+        "Họ và tên": "Nguyễn Văn Hùng",
+        "Ngày sinh": "12/03/1968",
+        "Giới tính": "Nam",
+        "Quan hệ với chủ hộ": "Chủ hộ",
+        "Điện thoại thông minh": "Có",
+        "Phần mềm an toàn thông tin": "Có",
+        "Tài khoản thanh toán": "Có",
+        "VNeID": "Mức 2",
+        "Chữ ký số": "Không",
+        "Kỹ năng số": "Có",
+        "Internet cáp quang": "Có",
+        "Tiền điện không dùng tiền mặt": "Có",
+        "Hộ kinh doanh": "Không",
+    },
+    {
+        "Thôn": "Thôn 1",
+        "Mã hộ": "HK-101",
+        "Họ và tên": "Lê Thị Mai",
+        "Ngày sinh": "1970",
+        "Giới tính": "Nữ",
+        "Quan hệ với chủ hộ": "Vợ",
+        "Tình trạng cư trú": "Tạm vắng",
+        "Điện thoại thông minh": "Không",
+        "VNeID": "Chưa kích hoạt",
+    },
+    {
+        "Thôn": "Thôn 1",
+        "Mã hộ": "HK-101",
+        "Họ và tên": "Nguyễn Thị Lan",
+        "Ngày sinh": "05/09/2012",
+        "Giới tính": "Nữ",
+        "Quan hệ với chủ hộ": "Con",
+        "Hồ sơ sức khỏe điện tử": "Có",
+    },
+    {
+        "Thôn": "Thôn 2",
+        "Mã hộ": "HK-102",
+        "Chủ hộ": "Trần Văn Tú",
+        "Họ và tên": "Trần Văn Tú",
+        "Ngày sinh": "1955",
+        "Giới tính": "Nam",
+        "Quan hệ với chủ hộ": "Chủ hộ",
+        "Tình trạng cư trú": "Có mặt",
+        "Hộ kinh doanh": "Có",
+        "Chấp nhận thanh toán điện tử": "X",
+        "Sàn thương mại điện tử": "0",
+        "Địa chỉ số": "1",
+        "Khám chữa bệnh từ xa": "yes",
+    },
+    {
+        "Thôn": "Thôn Mới",
+        "Mã hộ": "HK-103",
+        "Họ và tên": "Phạm Thị Hoa",
+        "Ngày sinh": "1/1/1990",
+        "Giới tính": "nữ",
+        "Dịch vụ công trực tuyến": "c",
+        "Tình trạng cư trú": "Đã chuyển đi",
+    },
+]
+
+
+def table(rows=ROWS, headers=HEADERS) -> list[list[str]]:
+    """Header line then one line per row, in ``headers`` order."""
+    return [list(headers)] + [[row.get(h, "") for h in headers] for row in rows]
+
+
+def csv_bytes(rows=ROWS, headers=HEADERS, delimiter=",", bom=True) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(table(rows, headers))
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(lines: list[list]) -> bytes:
+    workbook = Workbook()
+    for line in lines:
+        workbook.active.append(line)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def write(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def full_dump() -> dict[str, list[tuple]]:
+    """Every row of every table, every column (ids, tokens and timestamps included)."""
+    dump = {}
+    for table_ in db.metadata.sorted_tables:
+        stmt = select(table_).order_by(*table_.primary_key.columns)
+        dump[table_.name] = [tuple(row) for row in db.session.execute(stmt)]
+    return dump
+
+
+SURROGATE = {"id", "token", "created_at", "updated_at", "household_id", "village_id", "commune_id"}
+
+
+def natural_dump() -> dict[str, list]:
+    """Villages, households and people keyed by names and Mã hộ, without ids/tokens/timestamps."""
+    villages = sorted(db.session.scalars(select(Village.name)))
+    households = [
+        (name, _plain(h))
+        for h, name in db.session.execute(
+            select(Household, Village.name).join(Village).order_by(Household.ma_ho)
+        )
+    ]
+    people = [
+        (ma_ho, _plain(p))
+        for p, ma_ho in db.session.execute(
+            select(Person, Household.ma_ho)
+            .join(Household)
+            .order_by(Household.ma_ho, Person.position)
+        )
+    ]
+    return {"villages": villages, "households": households, "people": people}
+
+
+def _plain(record) -> dict:
+    return {
+        c.key: getattr(record, c.key) for c in record.__table__.columns if c.key not in SURROGATE
+    }
