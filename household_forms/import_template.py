@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -84,6 +85,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
+@lru_cache(maxsize=4096)  # a file repeats a handful of words ("Có", "Không") thousands of times
 def word_key(text: str) -> str:
     """Only the letters and digits of ``fold(text)``: 'Mức 1', 'muc_1' and 'MUC1' agree."""
     return re.sub(r"[^a-z0-9]+", "", fold(text))
@@ -145,17 +147,21 @@ def clean_text(raw) -> str:
     """A cell as text: NFC, single-spaced; whole-number floats lose their '.0'."""
     if raw is None:
         return ""
+    if type(raw) is not str:
+        return _other_text(raw)
+    if not raw.isascii() and not unicodedata.is_normalized("NFC", raw):
+        raw = unicodedata.normalize("NFC", raw)  # text typed or pasted in decomposed form
+    return " ".join(raw.split())
+
+
+def _other_text(raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, datetime):
         raw = raw.date()
     if isinstance(raw, date):
         return raw.strftime("%d/%m/%Y")
-    return " ".join(unicodedata.normalize("NFC", str(raw)).split())
-
-
-def is_blank(raw) -> bool:
-    return clean_text(raw) == ""
+    return clean_text(str(raw))
 
 
 def _words(mapping: dict[str, str], **extra: str) -> dict[str, str]:
@@ -259,7 +265,8 @@ def parse_row(row: int, cells, headers: HeaderMatch, today: date):
     values, errors = {}, []
     for key, index in headers.positions.items():
         column, raw = BY_KEY[key], cells[index] if index < len(cells) else None
-        if is_blank(raw):
+        text = clean_text(raw)
+        if not text:
             if column.required:
                 errors.append(
                     CellError(row, headers.titles[key], "", "Bắt buộc, không được để trống")
@@ -268,7 +275,7 @@ def parse_row(row: int, cells, headers: HeaderMatch, today: date):
         try:
             values[key] = parse_cell(column, raw, today)
         except CellProblem as problem:
-            errors.append(CellError(row, headers.titles[key], clean_text(raw), str(problem)))
+            errors.append(CellError(row, headers.titles[key], text, str(problem)))
     return values, errors
 
 

@@ -239,13 +239,17 @@ class _Plan:
 
     def write(self) -> None:
         """Run the gathered changes: one bulk statement per kind of change."""
+        # render_nulls: the ORM would otherwise drop None values and split the rows into one
+        # statement per pattern of blanks (thousands of statements instead of a few batches).
         if self.new_households:
             stmt = insert(Household).returning(Household.id, Household.ma_ho)
+            stmt = stmt.execution_options(render_nulls=True)
             ids = dict((ma_ho, id_) for id_, ma_ho in db.session.execute(stmt, self.new_households))
             for ma_ho, people in self.new_people_of.items():
                 self.new_people += [person | {"household_id": ids[ma_ho]} for person in people]
         if self.new_people:
-            db.session.execute(insert(Person), self.new_people)
+            stmt = insert(Person).execution_options(render_nulls=True)
+            db.session.execute(stmt, self.new_people)
         if self.household_updates:
             db.session.execute(update(Household), self.household_updates)
         if self.person_updates:
