@@ -1,0 +1,271 @@
+"""Save households and their members; list a village's households. Services flush; callers commit.
+
+``data`` is a plain dict of clean values (from the page form or a sync schema). Household keys
+(``ma_ho``, ``chu_ho``, ``dia_chi``, ``so_dien_thoai``, the HOUSEHOLD_YESNO items, ``consent``)
+are applied when present. ``members``, when present, is the full ordered list: a dict with the
+``token`` of an existing member updates it, one without a token adds a member, and members left
+out are deleted. Yes/no values are True / False / None, and None ("chưa hỏi") is never False.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from survey_app import audit
+from survey_app.accounts.models import User
+from survey_app.extensions import db
+from survey_app.households.models import Household, Person
+from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO
+from survey_app.timeutil import utcnow
+from survey_app.tokens import new_token
+
+HOUSEHOLD_FIELDS = ("ma_ho", "chu_ho", "dia_chi", "so_dien_thoai", *HOUSEHOLD_YESNO)
+PERSON_FIELDS = (
+    "ho_ten",
+    "birth_date",
+    "birth_year_only",
+    "gioi_tinh",
+    "quan_he",
+    "cu_tru",
+    *PERSON_YESNO,
+    "vneid",
+)
+
+
+class HouseholdError(ValueError):
+    """Data that cannot be saved, with a Vietnamese message and the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConflictError(Exception):
+    """Someone saved the household after the client loaded it: refuse rather than overwrite."""
+
+    def __init__(self, household: Household, expected_version: int | None):
+        super().__init__(
+            f"household {household.token} is at version {household.version}, not {expected_version}"
+        )
+        self.household = household
+        self.expected_version = expected_version
+        self.current_version = household.version
+
+
+def create_household(actor, village, data: dict) -> Household:
+    """Add a surveyed household (with its members) to ``village``."""
+    _require_consent(None, data)
+    _check_ma_ho(village.commune_id, data.get("ma_ho"), None)
+    # A phone that created the household offline sends its own token (checked by the sync API).
+    token = data.get("token") or new_token()
+    household = Household(token=token, commune_id=village.commune_id, village=village)
+    db.session.add(household)
+    changes = _apply(household, data, HOUSEHOLD_FIELDS)
+    _apply_business_rule(household, changes)
+    _apply_members(actor, household, data.get("members", []))
+    _mark_surveyed(actor, household)
+    household.version = 1
+    db.session.flush()
+    audit.record(actor, "create", "household", household.token, changes=changes, version=1)
+    return household
+
+
+def save_household(actor, household: Household, data: dict, expected_version: int | None):
+    """Update ``household`` from ``data`` if it is still at ``expected_version``; bump version."""
+    _require_consent(household, data)
+    if "ma_ho" in data:
+        _check_ma_ho(household.commune_id, data["ma_ho"], household.id)
+    _claim_version(household, expected_version)
+    changes = _apply(household, data, HOUSEHOLD_FIELDS)
+    _apply_business_rule(household, changes)
+    if "members" in data:
+        _apply_members(actor, household, data["members"])
+    _mark_surveyed(actor, household)
+    db.session.flush()
+    audit.record(
+        actor, "update", "household", household.token, changes=changes, version=household.version
+    )
+    return household
+
+
+def _claim_version(household: Household, expected_version: int | None) -> None:
+    """Move the version on in one conditional UPDATE so two concurrent saves cannot both win."""
+    if expected_version is None or expected_version != household.version:
+        raise ConflictError(household, expected_version)
+    result = db.session.execute(
+        update(Household)
+        .where(Household.id == household.id, Household.version == expected_version)
+        .values(version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(household)
+        raise ConflictError(household, expected_version)
+    household.version = expected_version + 1
+
+
+def _require_consent(household: Household | None, data: dict) -> None:
+    if data.get("consent") is not True and not (household and household.consent_given):
+        raise HouseholdError("Cần hộ đồng ý trước khi ghi thông tin.", "consent")
+
+
+def _check_ma_ho(commune_id: int, ma_ho: str | None, own_id: int | None) -> None:
+    """mã hộ is unique in the commune; compared without case so 'hk-1' cannot shadow 'HK-1'."""
+    if not ma_ho:
+        raise HouseholdError("Vui lòng nhập mã hộ.", "ma_ho")
+    stmt = select(Household.id).where(
+        Household.commune_id == commune_id, func.lower(Household.ma_ho) == ma_ho.lower()
+    )
+    if own_id is not None:
+        stmt = stmt.where(Household.id != own_id)
+    if db.session.scalar(stmt.limit(1)) is not None:
+        raise HouseholdError(f"Mã hộ {ma_ho} đã có trong xã. Hãy kiểm tra lại mã.", "ma_ho")
+
+
+def _apply(obj, data: dict, fields) -> dict:
+    """Set the fields present in ``data``; return {field: [old, new]} of what changed."""
+    changes = {}
+    for field in fields:
+        if field not in data:
+            continue
+        old, new = getattr(obj, field), data[field]
+        # Compare with the type: None (chưa hỏi) must not equal False (Không).
+        if type(old) is not type(new) or old != new:
+            setattr(obj, field, new)
+            changes[field] = [_json(old), _json(new)]
+    return changes
+
+
+def _json(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _apply_business_rule(household: Household, changes: dict) -> None:
+    """Business items only mean something for a business household; otherwise they are unknown."""
+    if household.ho_kinh_doanh is True:
+        return
+    for field in BUSINESS_ONLY:
+        old = getattr(household, field)
+        if old is not None:
+            setattr(household, field, None)
+            changes[field] = [old, None]
+
+
+def _apply_members(actor, household: Household, members: list[dict]) -> None:
+    """Make the household's members exactly ``members``, in that order, auditing each change."""
+    if not members:
+        raise HouseholdError("Hộ phải có ít nhất một thành viên.", "m")
+    existing = {person.token: person for person in household.members}
+    kept: list[Person] = []
+    for position, item in enumerate(members):
+        person = _member(actor, household, existing, item)
+        if person in kept:
+            raise HouseholdError("Một thành viên bị gửi hai lần.", "m")
+        person.position = position
+        kept.append(person)
+    for person in household.members:
+        if person not in kept:
+            audit.record(actor, "delete", "person", person.token, household=household.token)
+    household.members = kept  # delete-orphan removes the members left out
+
+
+def _member(actor, household: Household, existing: dict, item: dict) -> Person:
+    token = item.get("token")
+    if token and token not in existing:
+        raise HouseholdError("Thành viên này không thuộc hộ.", "m")
+    # ``new_token``: a token the phone made for a member added offline (checked by the sync API).
+    person = existing[token] if token else Person(token=item.get("new_token") or new_token())
+    changes = _apply(person, item, PERSON_FIELDS)
+    if changes:
+        action = "update" if token else "create"
+        audit.record(
+            actor, action, "person", person.token, household=household.token, changes=changes
+        )
+    return person
+
+
+def _mark_surveyed(actor, household: Household) -> None:
+    now = utcnow()
+    if not household.consent_given:
+        household.consent_given = True
+        household.consent_by = actor
+        household.consent_at = now
+    household.surveyed_by = actor
+    household.surveyed_at = now
+
+
+# Reading: the household list of a village. A village has a few hundred households, so the
+# search runs in Python over its rows, which lets it ignore Vietnamese diacritics on any engine.
+
+_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str | None) -> str:
+    """Lower case without diacritics: 'Nguyễn Đức' → 'nguyen duc', as people type on phones."""
+    decomposed = unicodedata.normalize("NFD", (text or "").translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+@dataclass
+class HouseholdRow:
+    token: str
+    ma_ho: str
+    chu_ho: str
+    dia_chi: str
+    surveyed_at: datetime | None
+    surveyed_by: str | None
+
+
+def village_rows(village_id: int) -> list[HouseholdRow]:
+    """Every household of a village, as light rows sorted by mã hộ (numbers in natural order)."""
+    stmt = (
+        select(
+            Household.token,
+            Household.ma_ho,
+            Household.chu_ho,
+            Household.dia_chi,
+            Household.surveyed_at,
+            func.coalesce(func.nullif(User.full_name, ""), User.username),
+        )
+        .outerjoin(User, User.id == Household.surveyed_by_id)
+        .where(Household.village_id == village_id)
+    )
+    rows = [HouseholdRow(*row) for row in db.session.execute(stmt)]
+    return sorted(rows, key=lambda row: _natural_key(row.ma_ho))
+
+
+def _natural_key(text: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text)]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def search_rows(rows: list[HouseholdRow], query: str, status: str) -> list[HouseholdRow]:
+    """Rows matching every word of ``query`` (name, mã hộ or address) and the status filter."""
+    words = fold(query).split()
+    if status in ("chua", "da"):
+        want = status == "da"
+        rows = [row for row in rows if (row.surveyed_at is not None) == want]
+    if not words:
+        return rows
+    return [row for row in rows if _matches(row, words)]
+
+
+def _matches(row: HouseholdRow, words: list[str]) -> bool:
+    haystack = fold(f"{row.ma_ho} {row.chu_ho} {row.dia_chi}")
+    return all(word in haystack for word in words)
+
+
+def village_progress(village_ids) -> dict[int, tuple[int, int]]:
+    """{village id: (surveyed, total)} in one grouped query."""
+    stmt = (
+        select(Household.village_id, func.count(Household.surveyed_at), func.count())
+        .where(Household.village_id.in_(village_ids))
+        .group_by(Household.village_id)
+    )
+    return {village_id: (done, total) for village_id, done, total in db.session.execute(stmt)}
