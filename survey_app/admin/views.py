@@ -107,10 +107,10 @@ def villages():
     )
 
 
-@bp.get("/thon/<token>")
+@bp.get("/thon/<village_token>")
 @manage
-def village(token):
-    return _village_page(get_village_or_404(token))
+def village(village_token):
+    return _village_page(get_village_or_404(village_token))
 
 
 def _village_page(village, rename=None, members=None, merge=None):
@@ -140,39 +140,39 @@ def _merge_choices(village):
     return options([("", "— Chọn thôn —")] + [(v.token, v.name) for v in others])
 
 
-@bp.post("/thon/<token>/doi-ten")
+@bp.post("/thon/<village_token>/doi-ten")
 @manage
-def village_rename(token):
-    village = get_village_or_404(token)
+def village_rename(village_token):
+    village = get_village_or_404(village_token)
     form = VillageForm()
     old = village.name
     if form.validate_on_submit() and _commit(
         lambda: places.rename_village(current_user, village, form.name.data), form.name
     ):
         flash(f"Đã đổi tên {old} thành {village.name}.", "success")
-        return redirect(url_for("admin.village", token=token))
+        return redirect(url_for("admin.village", village_token=village_token))
     return _village_page(village, rename=form)
 
 
-@bp.post("/thon/<token>/phan-cong")
+@bp.post("/thon/<village_token>/phan-cong")
 @manage
-def village_members(token):
-    village = get_village_or_404(token)
+def village_members(village_token):
+    village = get_village_or_404(village_token)
     staff = q.field_staff(village.commune)
     form = VillageMembersForm()
     form.users.choices = options([(u.username, u.username) for u in staff])
     if form.validate_on_submit():
-        chosen = [u for u in staff if u.username in form.users.data]
+        chosen = [u for u in staff if u.username in (form.users.data or [])]
         if _commit(lambda: accounts.set_village_members(current_user, village, chosen)):
             flash(f"Đã lưu phân công của {village.name}.", "success")
-            return redirect(url_for("admin.village", token=token))
+            return redirect(url_for("admin.village", village_token=village_token))
     return _village_page(village, members=form)
 
 
-@bp.post("/thon/<token>/gop")
+@bp.post("/thon/<village_token>/gop")
 @manage
-def village_merge(token):
-    village = get_village_or_404(token)
+def village_merge(village_token):
+    village = get_village_or_404(village_token)
     form = MergeVillageForm()
     form.target.choices = _merge_choices(village)
     if form.validate_on_submit():
@@ -182,29 +182,31 @@ def village_merge(token):
             lambda: moved.append(places.merge_village(current_user, village, target)), form.target
         ):
             flash(f"Đã gộp {village.name} vào {target.name}: chuyển {moved[0]} hộ.", "success")
-            return redirect(url_for("admin.village", token=target.token))
+            return redirect(url_for("admin.village", village_token=target.token))
     return _village_page(village, merge=form)
 
 
-@bp.post("/thon/<token>/ngung")
+@bp.post("/thon/<village_token>/ngung")
 @manage
-def village_deactivate(token):
-    return _set_village_active(token, False, "Đã ngừng hoạt động {}. Dữ liệu các hộ vẫn được giữ.")
+def village_deactivate(village_token):
+    return _set_village_active(
+        village_token, False, "Đã ngừng hoạt động {}. Dữ liệu các hộ vẫn được giữ."
+    )
 
 
-@bp.post("/thon/<token>/dung-lai")
+@bp.post("/thon/<village_token>/dung-lai")
 @manage
-def village_reactivate(token):
-    return _set_village_active(token, True, "Đã cho {} hoạt động lại.")
+def village_reactivate(village_token):
+    return _set_village_active(village_token, True, "Đã cho {} hoạt động lại.")
 
 
-def _set_village_active(token, active, message):
-    village = get_village_or_404(token)
+def _set_village_active(village_token, active, message):
+    village = get_village_or_404(village_token)
     if EmptyForm().validate_on_submit() and _commit(
         lambda: places.set_village_active(current_user, village, active)
     ):
         flash(message.format(village.name), "success")
-    return redirect(url_for("admin.village", token=token))
+    return redirect(url_for("admin.village", village_token=village_token))
 
 
 # ---- users -----------------------------------------------------------------------------------

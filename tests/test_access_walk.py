@@ -1,0 +1,214 @@
+"""Walk every URL rule of the app as every role (and logged out) and check who gets in.
+
+Every endpoint must be declared in EXPECTED with the kind of access it gives. A new route
+without a line here fails ``test_every_endpoint_is_declared``, naming the endpoint. Adding one is
+a one-line change, e.g. ``"exports.evidence": Check("officer_record"),``.
+
+URLs are built with real tokens of the World fixture (tests/builders.py): by default a
+``village_token`` is Thôn 1's, a ``household_token`` is a household of Thôn 1, a ``commune_token``
+is xã Hoàng Kim's (see ARG_VALUES); a Check can override any argument.
+GET rules are fetched; rules that take POST are also posted to with no data (CSRF off, so the
+view itself must refuse): an unauthorised role must get its refusal, never 200 or 500.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask import g
+from sqlalchemy import insert, select
+
+from survey_app.extensions import db
+from tests import builders
+from tests.conftest import _wipe
+
+ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer")
+OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
+
+# What each role gets, in ROLES order. Records are those of Thôn 1 / xã Hoàng Kim: head1 and
+# vol1 work in Thôn 1, vol2 in Thôn 2 of the same commune, other_officer in xã Thúy Sơn.
+_ = None
+KINDS = {
+    #                 anonymous  admin officer head1      vol1       vol2       other_officer
+    "public":        (OK,        OK,   OK,     OK,        OK,        OK,        OK),
+    "login":         (LOGIN,     OK,   OK,     OK,        OK,        OK,        OK),
+    "api":           (API_LOGIN, OK,   OK,     OK,        OK,        OK,        OK),
+    "own_village":   (LOGIN,     OK,   OK,     OK,        OK,        NOT_FOUND, NOT_FOUND),
+    "own_commune":   (LOGIN,     OK,   OK,     OK,        OK,        OK,        NOT_FOUND),
+    "officer":       (LOGIN,     OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    "officer_record": (LOGIN,    OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "admin":         (LOGIN,     OK,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+}  # fmt: skip
+
+WALK_USER = "tnv.walk"  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
+
+
+class Check:
+    """Expected access of one endpoint. Keyword arguments override URL arguments; ``rules``
+    gives another kind to one rule (by path) of an endpoint that has several."""
+
+    def __init__(self, kind: str, rules: dict[str, str] | None = None, **args):
+        for name in [kind, *(rules or {}).values()]:
+            assert name in KINDS, f"unknown kind {name!r}; kinds: {', '.join(KINDS)}"
+        self.kind, self.rules, self.args = kind, rules or {}, args
+
+
+EXPECTED: dict[str, Check] = {
+    "index": Check("public"),  # redirects to the login page or the user's start page
+    "healthz": Check("public"),
+    "accounts.login": Check("public"),
+    "accounts.logout": Check("login"),
+    "households.my_villages": Check("login"),
+    "households.village": Check("own_village"),
+    "households.new_household": Check("own_village"),
+    "households.household": Check("own_village"),
+    "admin.villages": Check("officer"),
+    "admin.village": Check("officer_record"),
+    "admin.village_rename": Check("officer_record"),
+    "admin.village_members": Check("officer_record"),
+    "admin.village_merge": Check("officer_record"),
+    "admin.village_deactivate": Check("officer_record"),
+    "admin.village_reactivate": Check("officer_record"),
+    "admin.users": Check("officer"),
+    "admin.user_create": Check("officer"),
+    "admin.user_edit": Check("officer_record"),
+    "admin.user_password": Check("officer_record"),
+    "admin.user_deactivate": Check("officer_record"),
+    "admin.user_reactivate": Check("officer_record"),
+    "imports.upload": Check("officer"),
+    "imports.template": Check("officer"),
+    "reports.home": Check("login"),
+    "reports.commune_dashboard": Check("officer_record", rules={"/bao-cao/xa/": "officer"}),
+    "reports.village_dashboard": Check("own_village"),
+    "reports.support_list": Check("own_village"),
+    "reports.settings": Check("officer_record"),
+    "reports.targets": Check("officer_record"),
+    "reports.manual": Check("officer_record"),
+    "sync.session": Check("api"),
+    "sync.pull": Check("api"),
+    "sync.push": Check("api"),
+    "api-docs.openapi_json": Check("public"),
+}
+
+# Default value of each URL argument, by name (a function of the walk's World).
+ARG_VALUES = {
+    "village_token": lambda w: w.thon1.token,
+    "household_token": lambda w: w.hh1.token,
+    "person_token": lambda w: w.hh1.members[0].token,
+    "commune_token": lambda w: w.commune.token,
+    "username": lambda w: WALK_USER,
+    "criteria_id": lambda w: "thanh-hoa-1829",
+    "code": lambda w: "3.4",
+}
+POST_OK = {"400", "415", "422"}  # an allowed user posting nothing may be told it is incomplete
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def test_every_endpoint_is_declared(sqlite_app):
+    endpoints = {rule.endpoint for rule in _rules(sqlite_app)}
+    missing = sorted(endpoints - set(EXPECTED))
+    assert not missing, (
+        f"No access expectation for endpoint(s): {', '.join(missing)}. Add one line per endpoint "
+        f'to EXPECTED in tests/test_access_walk.py, e.g. "{missing[0]}": Check("login"), '
+        f"with a kind among: {', '.join(KINDS)}."
+    )
+    stale = sorted(set(EXPECTED) - endpoints)
+    assert not stale, f"EXPECTED lists endpoint(s) the app does not have: {', '.join(stale)}"
+
+
+# ---- the walk ----------------------------------------------------------------------------------
+
+
+class Walk:
+    """The World plus a snapshot of every table, restored after any request that may write."""
+
+    def __init__(self, app, world):
+        self.app, self.world = app, world
+        builders.make_user(WALK_USER, "volunteer", world.commune, [world.thon1])
+        db.session.commit()
+        self.users = {role: getattr(world, role).id for role in ROLES if role != "anonymous"}
+        self.snapshot = {
+            table: [dict(row._mapping) for row in db.session.execute(select(table))]
+            for table in db.metadata.sorted_tables
+        }
+
+    def restore(self):
+        db.session.rollback()
+        _wipe()
+        for table, rows in self.snapshot.items():
+            if rows:
+                db.session.execute(insert(table), rows)
+        db.session.commit()
+
+    def client(self, role):
+        # Requests share the test's app context, so Flask-Login's cached user must go.
+        g.pop("_login_user", None)
+        client = self.app.test_client()
+        if role != "anonymous":  # sign in without hashing a password for every request
+            with client.session_transaction() as session:
+                session["_user_id"] = str(self.users[role])
+                session["_fresh"] = True
+        return client
+
+    def url(self, rule, check: Check) -> str:
+        values = {}
+        for name in sorted(rule.arguments - set(rule.defaults or {})):
+            value = check.args.get(name, ARG_VALUES.get(name))
+            if value is None:
+                raise AssertionError(
+                    f"{rule.endpoint} ({rule.rule}) has URL argument '{name}' with no value: "
+                    f"add it to ARG_VALUES or pass it in its Check(..., {name}=...)"
+                )
+            values[name] = value(self.world) if callable(value) else value
+        return rule.build(values, append_unknown=False)[1]
+
+
+def _outcome(response) -> str:
+    if response.status_code in (301, 302, 303, 307, 308):
+        target = urlsplit(response.headers["Location"])
+        # Flask-Login's redirect carries ?next=; a plain redirect to /dang-nhap (index, logout)
+        # is where the page sends everybody, so it counts as an answer.
+        return LOGIN if target.path == "/dang-nhap" and "next=" in target.query else OK
+    return OK if 200 <= response.status_code < 300 else str(response.status_code)
+
+
+def _matches(got: str, expected: str, method: str) -> bool:
+    return got == expected or (method == "POST" and expected == OK and got in POST_OK)
+
+
+def _walk(walk: Walk, method: str) -> list[str]:
+    problems = []
+    for rule in sorted(_rules(walk.app), key=lambda r: r.rule):
+        check = EXPECTED.get(rule.endpoint)
+        if check is None or method not in rule.methods:
+            continue  # undeclared endpoints fail test_every_endpoint_is_declared
+        url = walk.url(rule, check)
+        kind = check.rules.get(rule.rule, check.kind)
+        for role, expected in zip(ROLES, KINDS[kind], strict=True):
+            response = walk.client(role).open(url, method=method)
+            got = _outcome(response)
+            if not _matches(got, expected, method):
+                problems.append(
+                    f"{method} {rule.endpoint} {url} as {role}: expected {expected} "
+                    f"({kind}), got {got} ({response.status_code})"
+                )
+            if method == "POST" and (got == OK or got in POST_OK):
+                walk.restore()  # the request may have written: next one starts clean
+    return problems
+
+
+@pytest.fixture
+def walk(app, world):
+    return Walk(app, world)
+
+
+def test_get_every_rule_as_every_role(walk):
+    problems = _walk(walk, "GET")
+    assert not problems, "\n".join(problems)
+
+
+def test_post_to_every_rule_as_every_role(walk):
+    problems = _walk(walk, "POST")
+    assert not problems, "\n".join(problems)
