@@ -26,7 +26,6 @@ OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
 
 # What each role gets, in ROLES order. Records are those of Thôn 1 / xã Hoàng Kim: head1 and
 # vol1 work in Thôn 1, vol2 in Thôn 2 of the same commune, other_officer in xã Thúy Sơn.
-_ = None
 KINDS = {
     #                 anonymous  admin officer head1      vol1       vol2       other_officer
     "public":        (OK,        OK,   OK,     OK,        OK,        OK,        OK),
@@ -106,9 +105,13 @@ def _rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
 
+def _undeclared(app) -> list[str]:
+    return sorted({rule.endpoint for rule in _rules(app)} - set(EXPECTED))
+
+
 def test_every_endpoint_is_declared(sqlite_app):
     endpoints = {rule.endpoint for rule in _rules(sqlite_app)}
-    missing = sorted(endpoints - set(EXPECTED))
+    missing = _undeclared(sqlite_app)
     assert not missing, (
         f"No access expectation for endpoint(s): {', '.join(missing)}. Add one line per endpoint "
         f'to EXPECTED in tests/test_access_walk.py, e.g. "{missing[0]}": Check("login"), '
@@ -212,3 +215,14 @@ def test_get_every_rule_as_every_role(walk):
 def test_post_to_every_rule_as_every_role(walk):
     problems = _walk(walk, "POST")
     assert not problems, "\n".join(problems)
+
+
+def test_the_walk_catches_a_new_or_leaky_route(sqlite_app, monkeypatch):
+    """The checks above can fail: an undeclared route is named, a leaky one is reported."""
+    sqlite_app.add_url_rule("/ro-ri/<village_token>", "leaky", lambda village_token: "dữ liệu")
+    assert _undeclared(sqlite_app) == ["leaky"]
+    monkeypatch.setitem(EXPECTED, "leaky", Check("officer_record"))
+    walk = Walk(sqlite_app, builders.World.create())
+    leaks = [p for p in _walk(walk, "GET") if " leaky " in p]
+    assert len(leaks) == 5  # everyone but admin and the officer got in
+    assert leaks[0].startswith("GET leaky /ro-ri/") and "as anonymous: expected login" in leaks[0]
