@@ -1,13 +1,18 @@
 """The counting SQL: conditional aggregation grouped by commune and village.
 
 Two statements per criteria set whatever its size — one over people, one over households — each
-a single pass with one SUM(CASE ...) per distinct denominator, numerator and unknown.
+a single pass with one conditional count per distinct denominator, numerator and unknown.
+
+The conditional counts are written ``COUNT(*) FILTER (WHERE …)`` (SQL:2003; PostgreSQL ≥ 9.4,
+SQLite ≥ 3.30) rather than ``SUM(CASE WHEN … THEN 1 ELSE 0 END)``: same result on both engines,
+0 rather than NULL for an empty group, and 2.7× faster on SQLite (benchmarks/aggregate.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from aggregation.criteria import PERSON_FIELDS, CriteriaSet, Indicator
 from aggregation.populations import (
@@ -57,11 +62,11 @@ class Counts:
     coverage: dict[Key, Coverage] = field(default_factory=dict)
 
 
-def _sum(condition):
+def _count(condition):
+    """COUNT(*) of the rows meeting ``condition`` (all rows when None)."""
     if condition is None:
         return func.count()
-    # Literal 1/0 (not bound parameters) keep the statement short and its plan cacheable.
-    return func.sum(case((condition, literal_column("1")), else_=literal_column("0")))
+    return func.count().filter(condition)
 
 
 def _both(first, second):
@@ -79,7 +84,7 @@ class _Columns:
         if signature not in self._labels:
             label = f"c{len(self._labels)}"
             self._labels[signature] = label
-            self.exprs[label] = _sum(condition).label(label)
+            self.exprs[label] = _count(condition).label(label)
         return self._labels[signature]
 
     def value(self, row, name: str) -> int:
@@ -137,20 +142,30 @@ def household_statement(indicators, cut: Cutoffs, commune_ids=None):
     return stmt, labels, columns
 
 
-def count(session, criteria: CriteriaSet, rules: Rules, as_of: date, commune_ids=None) -> Counts:
-    """Run the two counting statements; ``commune_ids=None`` counts every commune."""
-    cut = Cutoffs.build(rules, as_of)
+@lru_cache(maxsize=32)
+def statements(criteria: CriteriaSet, filtered: bool):
+    """The two statements of a criteria set, built once with dates and communes as parameters."""
+    cut = Cutoffs.placeholders()
+    ids = bindparam("commune_ids", expanding=True) if filtered else None
     data = [i for i in criteria.indicators if not i.is_manual]
-    counts = Counts()
     people = [i for i in data if i.unit_kind == "person"]
     households = [i for i in data if i.unit_kind == "household"]
-    stmt, labels, cols = person_statement(people, cut, commune_ids)
-    for row in session.execute(stmt):
+    return person_statement(people, cut, ids), household_statement(households, cut, ids)
+
+
+def count(session, criteria: CriteriaSet, rules: Rules, as_of: date, commune_ids=None) -> Counts:
+    """Run the two counting statements; ``commune_ids=None`` counts every commune."""
+    params = Cutoffs.build(rules, as_of).params()
+    if commune_ids is not None:
+        params["commune_ids"] = list(commune_ids)
+    (person, labels, cols), household = statements(criteria, commune_ids is not None)
+    counts = Counts()
+    for row in session.execute(person, params):
         cov = _read(counts, row, labels)
         cov.people = cols.value(row, "people")
         cov.people_incomplete = cols.value(row, "incomplete")
-    stmt, labels, cols = household_statement(households, cut, commune_ids)
-    for row in session.execute(stmt):
+    stmt, labels, cols = household
+    for row in session.execute(stmt, params):
         cov = _read(counts, row, labels)
         cov.households = cols.value(row, "households")
         cov.households_surveyed = cols.value(row, "surveyed")

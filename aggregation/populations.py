@@ -7,7 +7,7 @@ only, so a person is in an evidence list exactly when they are in the count.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 
 from aggregation.criteria import CHOICE_FIELDS, DERIVED_HOUSEHOLD, Condition, Indicator
 from aggregation.rules import MEN, WOMEN, Rules, age_cutoff, working_age_upper_cutoffs
@@ -16,7 +16,11 @@ from survey_app.households.models import Household, Person
 
 @dataclass(frozen=True)
 class Cutoffs:
-    """Birth-date limits for one as-of date and one commune's rules."""
+    """Birth-date limits for one as-of date and one commune's rules.
+
+    ``Cutoffs.placeholders()`` holds bound parameters instead of values, for statements that are
+    built once and executed with ``cut.params()``.
+    """
 
     as_of: date
     age14: date
@@ -35,6 +39,22 @@ class Cutoffs:
             retired=working_age_upper_cutoffs(rules, as_of),
             states=rules.residence_states,
         )
+
+    @classmethod
+    def placeholders(cls) -> "Cutoffs":
+        """Bound parameters in place of the values (see params())."""
+        dates = {name: bindparam(name, type_=Date) for name in PARAM_DATES}
+        retired = {MEN: dates.pop("retired_nam"), WOMEN: dates.pop("retired_nu")}
+        return cls(**dates, retired=retired, states=bindparam("states", expanding=True))
+
+    def params(self) -> dict:
+        """Values for a statement built from placeholders()."""
+        values = {name: getattr(self, name) for name in ("as_of", "age14", "age15", "adult")}
+        values.update(retired_nam=self.retired[MEN], retired_nu=self.retired[WOMEN])
+        return {**values, "states": list(self.states)}
+
+
+PARAM_DATES = ("as_of", "age14", "age15", "adult", "retired_nam", "retired_nu")
 
 
 def person_counted(cut: Cutoffs):

@@ -7,6 +7,7 @@ import click
 from sqlalchemy import select
 
 from aggregation import CriteriaError, compute, get_criteria
+from aggregation.numbers import format_int
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Province
 
@@ -41,7 +42,7 @@ def _text(report) -> str:
         f"{report.commune}, {report.province} — {report.criteria.name} — {report.as_of:%d/%m/%Y}"
     ]
     for item in report.indicators:
-        unknown = f" (chưa rõ: {item.unknown})" if item.unknown else ""
+        unknown = f" (chưa rõ: {format_int(item.unknown)})" if item.unknown else ""
         lines.append(
             f"{item.code:6} {item.display}{unknown} | {item.target_display} | {item.evaluation}"
         )
