@@ -2,29 +2,38 @@
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 NO_DATA = "Chưa có dữ liệu"
 COMPARATORS = (">=", ">")
+
+
+def _scaled_percent(numerator: int, denominator: int, decimals: int) -> int:
+    """num/den × 100 × 10**decimals, rounded half up, in integers (no float, no Decimal)."""
+    quotient, remainder = divmod(numerator * 100 * 10**decimals, denominator)
+    return quotient + 1 if 2 * remainder >= denominator else quotient
 
 
 def percent(numerator: int, denominator: int, decimals: int = 2) -> Decimal | None:
     """num/den × 100 rounded half up to ``decimals`` places, exactly; None when den is 0."""
     if not denominator:
         return None
-    scale = 10**decimals
-    quotient, remainder = divmod(numerator * 100 * scale, denominator)
-    if 2 * remainder >= denominator:
-        quotient += 1
-    return Decimal(quotient).scaleb(-decimals)
+    return Decimal(_scaled_percent(numerator, denominator, decimals)).scaleb(-decimals)
+
+
+@lru_cache(maxsize=256)
+def _target_ratio(target: str) -> tuple[int, int]:
+    return Fraction(Decimal(target)).as_integer_ratio()
 
 
 def passed(numerator: int, denominator: int, target, comparator: str = ">=") -> bool | None:
     """Whether the exact fraction meets ``target`` percent; None when den is 0 or no target."""
     if not denominator or target is None:
         return None
-    ratio = Fraction(numerator * 100, denominator)
-    goal = Fraction(Decimal(str(target)))
-    return ratio > goal if comparator == ">" else ratio >= goal
+    top, bottom = _target_ratio(str(target))
+    # num/den × 100 against top/bottom, cross-multiplied: exact and fast.
+    left, right = numerator * 100 * bottom, top * denominator
+    return left > right if comparator == ">" else left >= right
 
 
 def format_int(value: int) -> str:
@@ -49,10 +58,12 @@ def format_percent(value) -> str:
 
 def display(numerator: int, denominator: int, decimals: int = 2) -> str:
     """'3.323/3.501 = 94,92%', or 'Chưa có dữ liệu' when the denominator is 0."""
-    value = percent(numerator, denominator, decimals)
-    if value is None:
+    if not denominator:
         return NO_DATA
-    return f"{format_int(numerator)}/{format_int(denominator)} = {format_percent(value)}"
+    whole, frac = divmod(_scaled_percent(numerator, denominator, decimals), 10**decimals)
+    digits = f"{frac:0{decimals}d}".rstrip("0") if decimals else ""
+    shown = format_int(whole) + ("," + digits if digits else "")
+    return f"{format_int(numerator)}/{format_int(denominator)} = {shown}%"
 
 
 def display_target(target, comparator: str = ">=", unit: str = "%") -> str:
