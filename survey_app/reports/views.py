@@ -1,5 +1,355 @@
-"""Village and commune dashboards, commune settings, manual indicators. (Filled in by issue 3.)"""
+"""Village and commune dashboards, the "Cần hỗ trợ" list, commune settings, manual indicators."""
 
-from flask import Blueprint
+import gzip
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers
+from aggregation.counting import Coverage
+from household_forms.reports import (
+    ManualResultForm,
+    SettingsForm,
+    criteria_options,
+    read_picker,
+    target_form,
+)
+from survey_app.access import (
+    get_commune_or_404,
+    get_village_or_404,
+    roles_required,
+    visible_villages_stmt,
+)
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
+from survey_app.extensions import db
+from survey_app.places.models import Commune
+from survey_app.reports import pages, services
+from survey_app.reports.models import ManualIndicatorResult
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
+staff_only = roles_required(ADMIN, COMMUNE_OFFICER)
+
+
+@bp.after_request
+def _gzip(response):
+    """Compress our pages: a "Cần hỗ trợ" list of a big thôn is ~100 KB of repetitive HTML, and
+    volunteers are often on weak 3G."""
+    if (
+        response.mimetype != "text/html"
+        or response.direct_passthrough
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or "Content-Encoding" in response.headers
+    ):
+        return response
+    response.set_data(gzip.compress(response.get_data(), compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+@bp.app_template_filter("vn_percent")
+def vn_percent(value) -> str:
+    """94.92 → '94,92%' as the reports print it."""
+    return "" if value is None else numbers.format_percent(value)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Officers land on their commune, village heads and volunteers on their (first) village."""
+    if current_user.role == ADMIN:
+        return redirect(url_for("reports.commune_dashboard"))
+    if current_user.role == COMMUNE_OFFICER:
+        return redirect(
+            url_for("reports.commune_dashboard", commune_token=current_user.commune.token)
+        )
+    village = db.session.scalars(visible_villages_stmt(current_user).limit(1)).first()
+    if village is None:
+        flash("Bạn chưa được giao thôn nào. Liên hệ cán bộ xã.", "error")
+        return redirect(url_for("households.my_villages"))
+    return redirect(url_for("reports.village_dashboard", village_token=village.token))
+
+
+def _choice(commune: Commune, args=None):
+    """The commune's settings and the checked picker (criteria set, year, as-of date)."""
+    settings = services.get_settings(commune)
+    picker = read_picker(args or request.args, pages.applied_criteria(settings), _this_year())
+    for message in picker.errors:
+        flash(message, "error")
+    return settings, picker
+
+
+def _this_year() -> int:
+    return pages.vn_today().year
+
+
+def _compute(commune, settings, picker):
+    return compute(
+        db.session, commune, picker.criteria_id, picker.year, picker.as_of, settings=settings
+    )
+
+
+# ---- village dashboard and "Cần hỗ trợ" ------------------------------------------------------
+
+
+@bp.get("/thon/<village_token>")
+@login_required
+def village_dashboard(village_token):
+    village = get_village_or_404(village_token)
+    settings, picker = _choice(village.commune)
+    report = _compute(village.commune, settings, picker)
+    rows = [
+        (item, item.village(village.id))
+        for item in report.indicators
+        if not item.indicator.is_manual
+    ]
+    return render_template(
+        "reports/village.html",
+        village=village,
+        report=report,
+        picker=picker,
+        choices=_criteria_choices(settings),
+        rows=rows,
+        manual_count=sum(item.indicator.is_manual for item in report.indicators),
+        coverage=report.coverage.get(village.id) or Coverage(),
+        needed=pages.still_needed,
+    )
+
+
+def _criteria_choices(settings) -> list[tuple[str, str]]:
+    sets = criteria_sets()
+    return [(cid, sets[cid].name) for cid in pages.applied_criteria(settings)]
+
+
+def _indicator_or_404(criteria_id: str, code: str, manual: bool | None = None):
+    try:
+        indicator = get_criteria(criteria_id).indicator(code)
+    except (CriteriaError, KeyError):
+        abort(404)
+    if manual is not None and indicator.is_manual != manual:
+        abort(404)
+    return indicator
+
+
+@bp.get("/thon/<village_token>/can-ho-tro/<criteria_id>/<code>")
+@login_required
+def support_list(village_token, criteria_id, code):
+    village = get_village_or_404(village_token)
+    indicator = _indicator_or_404(criteria_id, code, manual=False)
+    args = {**request.args.to_dict(), "bo": criteria_id}
+    settings = services.get_settings(village.commune)
+    picker = read_picker(args, [criteria_id], _this_year())
+    for message in picker.errors:
+        flash(message, "error")
+    item = _compute(village.commune, settings, picker).indicator(code)
+    ratio = item.village(village.id)
+    groups = pages.support_groups(village.commune, village, indicator, criteria_id, picker)
+    return render_template(
+        "reports/support.html",
+        village=village,
+        item=item,
+        ratio=ratio,
+        picker=picker,
+        groups=groups,
+        count=sum(len(g.items) for g in groups),
+        unknown=sum(i.unknown for g in groups for i in g.items),
+        needed=ratio and pages.still_needed(ratio, item.target, indicator.comparator),
+    )
+
+
+# ---- commune dashboard -----------------------------------------------------------------------
+
+
+@bp.get("/xa/", defaults={"commune_token": None})
+@bp.get("/xa/<commune_token>")
+@staff_only
+def commune_dashboard(commune_token):
+    if commune_token is None:
+        if current_user.role == COMMUNE_OFFICER:
+            return redirect(url_for(".commune_dashboard", commune_token=current_user.commune.token))
+        communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
+        return render_template("reports/pick_commune.html", communes=communes)
+    commune = get_commune_or_404(commune_token)
+    settings, picker = _choice(commune)
+    report = _compute(commune, settings, picker)
+    days, progress = pages.volunteer_progress(commune, pages.vn_today())
+    return render_template(
+        "reports/commune.html",
+        commune=commune,
+        report=report,
+        picker=picker,
+        choices=_criteria_choices(settings),
+        data_items=[i for i in report.indicators if not i.indicator.is_manual],
+        has_manual=any(i.indicator.is_manual for i in report.indicators),
+        days=days,
+        progress=progress,
+    )
+
+
+# ---- settings and targets --------------------------------------------------------------------
+
+
+@bp.route("/xa/<commune_token>/cai-dat", methods=["GET", "POST"])
+@staff_only
+def settings(commune_token):
+    commune = get_commune_or_404(commune_token)
+    stored = services.get_settings(commune)
+    form = SettingsForm(obj=None if request.method == "POST" else stored)
+    form.criteria_ids.choices = criteria_options()
+    if form.validate_on_submit():
+        try:
+            services.update_settings(current_user, commune, form.to_changes())
+        except ValidationError as exc:
+            db.session.rollback()
+            _attach(form, exc.messages)
+        else:
+            db.session.commit()
+            flash("Đã lưu cài đặt của xã.", "success")
+            return redirect(url_for(".settings", commune_token=commune.token))
+    return _settings_page(commune, stored, form=form)
+
+
+@bp.post("/xa/<commune_token>/cai-dat/chi-tieu")
+@staff_only
+def targets(commune_token):
+    commune = get_commune_or_404(commune_token)
+    stored = services.get_settings(commune)
+    picker = read_picker(request.args, pages.applied_criteria(stored), _this_year())
+    indicators = get_criteria(picker.criteria_id).indicators
+    form = target_form(indicators, {}, formdata=request.form)
+    if form.validate_on_submit():
+        for index, ind in enumerate(indicators):
+            value = form[f"t{index}"].data
+            services.set_target(
+                current_user, commune, picker.criteria_id, ind.code, picker.year, value
+            )
+        db.session.commit()
+        flash(f"Đã lưu chỉ tiêu riêng năm {picker.year}.", "success")
+        return redirect(url_for(".settings", commune_token=commune.token, **picker.args()))
+    return _settings_page(commune, stored, targets=form)
+
+
+def _attach(form, messages: dict) -> None:
+    """Show a service's validation messages beside the matching fields."""
+    for name, errors in messages.items():
+        field = form[name] if name in form else None
+        texts = errors if isinstance(errors, list) else [str(errors)]
+        if field is not None:
+            field.errors = [*field.errors, *texts]
+        else:
+            flash("; ".join(map(str, texts)), "error")
+
+
+def _settings_page(commune, stored, form=None, targets=None):
+    if form is None:
+        form = SettingsForm(formdata=None, obj=stored)
+        form.criteria_ids.choices = criteria_options()
+    _, picker = _choice(commune)
+    criteria = get_criteria(picker.criteria_id)
+    if targets is None:
+        current = {
+            ind.code: stored.target_override(criteria.id, ind.code, picker.year)
+            for ind in criteria.indicators
+        }
+        targets = target_form(criteria.indicators, current)
+    failed = form.errors or targets.errors
+    history = [
+        (entry, who, pages.describe(entry)) for entry, who in pages.settings_history(commune)
+    ]
+    return render_template(
+        "reports/settings.html",
+        commune=commune,
+        form=form,
+        targets=targets,
+        criteria=criteria,
+        picker=picker,
+        choices=_criteria_choices(stored),
+        history=history,
+        target_text=numbers.display_target,
+    ), (422 if failed else 200)
+
+
+# ---- manual indicators -----------------------------------------------------------------------
+
+
+@bp.route("/xa/<commune_token>/chi-tieu-thu-cong/<criteria_id>", methods=["GET", "POST"])
+@staff_only
+def manual(commune_token, criteria_id):
+    commune = get_commune_or_404(commune_token)
+    try:
+        criteria = get_criteria(criteria_id)
+    except CriteriaError:
+        abort(404)
+    picker = read_picker({**request.args.to_dict(), "bo": criteria_id}, [criteria_id], _this_year())
+    for message in picker.errors:
+        flash(message, "error")
+    indicators = [ind for ind in criteria.indicators if ind.is_manual]
+    stored = _manual_entries(commune, criteria_id, picker.year)
+    submitted = request.form.get("chi_tieu") if request.method == "POST" else None
+    if submitted is not None and submitted not in {ind.code for ind in indicators}:
+        abort(400)
+    forms = {ind.code: _manual_form(i, ind, stored, submitted) for i, ind in enumerate(indicators)}
+    if submitted is not None:
+        form = forms[submitted]
+        if form.validate_on_submit() and _save_manual(
+            form, commune, criteria_id, submitted, picker
+        ):
+            flash(f"Đã lưu kết quả chỉ tiêu {submitted} năm {picker.year}.", "success")
+            anchor = f"ct-{indicators.index(criteria.indicator(submitted))}"
+            return redirect(
+                url_for(
+                    ".manual",
+                    commune_token=commune.token,
+                    criteria_id=criteria_id,
+                    nam=picker.year,
+                    _anchor=anchor,
+                )
+            )
+    report = compute(db.session, commune, criteria_id, picker.year, picker.as_of)
+    return render_template(
+        "reports/manual.html",
+        commune=commune,
+        criteria=criteria,
+        picker=picker,
+        items=[(report.indicator(ind.code), forms[ind.code]) for ind in indicators],
+        stored=stored,
+    ), (422 if submitted is not None else 200)
+
+
+def _manual_entries(commune, criteria_id: str, year: int) -> dict[str, ManualIndicatorResult]:
+    stmt = select(ManualIndicatorResult).where(
+        ManualIndicatorResult.commune_id == commune.id,
+        ManualIndicatorResult.criteria_id == criteria_id,
+        ManualIndicatorResult.year == year,
+    )
+    return {entry.indicator_code: entry for entry in db.session.scalars(stmt)}
+
+
+def _manual_form(index, indicator, stored, submitted) -> ManualResultForm:
+    prefix = f"ct{index}"
+    if indicator.code == submitted:
+        return ManualResultForm(prefix=prefix)
+    entry = stored.get(indicator.code)
+    data = {}
+    if entry is not None:
+        data = {
+            name: getattr(entry, name)
+            for name in ("result_text", "numerator", "denominator", "evidence_note")
+        }
+        data["evaluation"] = entry.evaluation or ""
+    return ManualResultForm(formdata=None, prefix=prefix, data=data)
+
+
+def _save_manual(form, commune, criteria_id, code, picker) -> bool:
+    try:
+        services.save_manual_result(
+            current_user, commune, criteria_id, code, picker.year, form.to_data()
+        )
+    except ValidationError as exc:
+        db.session.rollback()
+        _attach(form, exc.messages)
+        return False
+    db.session.commit()
+    return True

@@ -1,0 +1,264 @@
+"""Forms of the report pages: picker (year, as-of, criteria), settings, targets, manual results."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from aggregation import criteria_sets, numbers
+from household_forms.admin import CheckboxesField
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+WORKING_AGE_CHOICES = _options(
+    [
+        (
+            "legal",
+            "Theo Bộ luật Lao động 2019: từ 15 tuổi đến tuổi nghỉ hưu, tăng dần mỗi năm "
+            "(nam 60 tuổi 3 tháng năm 2021, thêm 3 tháng mỗi năm, 62 tuổi từ năm 2028; "
+            "nữ 55 tuổi 4 tháng năm 2021, thêm 4 tháng mỗi năm, 60 tuổi từ năm 2035).",
+        ),
+        ("classic", "Cách tính cũ: nam từ đủ 15 đến dưới 60 tuổi, nữ từ đủ 15 đến dưới 55 tuổi."),
+    ]
+)
+ADULT_AGE_CHOICES = _options([(15, "Từ đủ 15 tuổi (mặc định)"), (18, "Từ đủ 18 tuổi")])
+TAM_VANG_CHOICES = _options(
+    [
+        ("1", "Có: tính cả người tạm vắng (mặc định)"),
+        ("0", "Không: chỉ tính người có mặt"),
+    ]
+)
+DECIMAL_CHOICES = _options([(n, f"{n} chữ số" if n else "Không lấy số lẻ") for n in range(5)])
+EVALUATION_CHOICES = _options([("", "Chưa đánh giá"), ("dat", "Đạt"), ("khong_dat", "Không đạt")])
+PICK_ONE = "Vui lòng chọn một mục."
+
+
+# ---- the picker (GET parameters, no CSRF: it changes nothing) ---------------------------------
+
+
+@dataclass
+class Picker:
+    """What a report page shows: criteria set, year and as-of date, plus messages for bad input."""
+
+    criteria_id: str
+    year: int
+    as_of: date
+    as_of_given: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def args(self, **extra) -> dict:
+        """URL arguments that keep this choice on the next page."""
+        values = {"bo": self.criteria_id, "nam": self.year}
+        if self.as_of_given:
+            values["ngay"] = self.as_of.isoformat()
+        return {**values, **extra}
+
+
+def _parse_year(text: str, default: int, errors: list[str]) -> int:
+    if not text:
+        return default
+    if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
+        return int(text)
+    errors.append(
+        f"Năm “{text}” không hợp lệ (từ {MIN_YEAR} đến {MAX_YEAR}); đang xem năm {default}."
+    )
+    return default
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            value = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if MIN_YEAR <= value.year <= MAX_YEAR:
+            return value
+    return None
+
+
+def read_picker(args, criteria_ids: list[str], default_year: int) -> Picker:
+    """Read ?bo=&nam=&ngay= leniently: a bad value gets a clear message and the default instead."""
+    errors: list[str] = []
+    criteria_id = (args.get("bo") or "").strip()
+    if criteria_id not in criteria_ids:
+        if criteria_id:
+            errors.append(f"Không có bộ tiêu chí “{criteria_id}” cho xã này; đang xem bộ mặc định.")
+        criteria_id = criteria_ids[0]
+    year = _parse_year((args.get("nam") or "").strip(), default_year, errors)
+    text = (args.get("ngay") or "").strip()
+    as_of = _parse_date(text) if text else None
+    if text and as_of is None:
+        errors.append(
+            f"Ngày chốt “{text}” không hợp lệ (dạng ngày/tháng/năm); đang dùng 31/12/{year}."
+        )
+    picker = Picker(criteria_id, year, as_of or date(year, 12, 31), as_of is not None, errors)
+    return picker
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+
+def _bool_choice(value) -> bool:
+    return value in (True, "1", "True", "true")
+
+
+def criteria_options() -> list[SelectChoice]:
+    """Every criteria set, for the "which sets apply" checkboxes."""
+    return [SelectChoice(s.id, f"{s.name} ({s.id})") for s in criteria_sets().values()]
+
+
+class SettingsForm(FlaskForm):
+    criteria_ids = CheckboxesField("Bộ tiêu chí xã áp dụng", choices=[])
+    working_age_rule = RadioField(
+        "Cách tính người trong độ tuổi lao động",
+        choices=WORKING_AGE_CHOICES,
+        validate_choice=False,
+        validators=[AnyOf([c.value for c in WORKING_AGE_CHOICES], PICK_ONE)],
+    )
+    adult_age = RadioField(
+        "Dân số trưởng thành",
+        choices=ADULT_AGE_CHOICES,
+        coerce=int,
+        validate_choice=False,
+        validators=[AnyOf([15, 18], PICK_ONE)],
+    )
+    count_tam_vang = RadioField(
+        "Có tính người tạm vắng không?",
+        choices=TAM_VANG_CHOICES,
+        coerce=_bool_choice,
+        validate_choice=False,
+        validators=[InputRequired(PICK_ONE)],
+    )
+    decimals = RadioField(
+        "Số chữ số thập phân của tỷ lệ",
+        choices=DECIMAL_CHOICES,
+        coerce=int,
+        validate_choice=False,
+        validators=[AnyOf(list(range(5)), PICK_ONE)],
+    )
+
+    def validate_criteria_ids(self, field):
+        if not field.data:
+            raise ValidationError("Chọn ít nhất một bộ tiêu chí.")
+        known = {choice.value for choice in field.choices}
+        if any(value not in known for value in field.data):
+            raise ValidationError("Có bộ tiêu chí không hợp lệ.")
+
+    def to_changes(self) -> dict:
+        """The clean values, as services.update_settings takes them."""
+        return {
+            "criteria_ids": list(self.criteria_ids.data),
+            "working_age_rule": self.working_age_rule.data,
+            "adult_age": self.adult_age.data,
+            "count_tam_vang": self.count_tam_vang.data,
+            "decimals": self.decimals.data,
+        }
+
+
+TARGET_RANGE = NumberRange(0, 100, "Chỉ tiêu phải từ 0 đến 100 (%%).")  # % is a format char
+TARGET_INVALID = "Nhập một số, ví dụ 65 hoặc 72,5."
+
+
+class TargetField(DecimalField):
+    """A percent target; accepts a decimal comma (72,5) as people write it."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else numbers.format_decimal(self.data)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        if valuelist and valuelist[0] == "":
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(TARGET_INVALID) from None
+
+
+def target_form(indicators, overrides: dict[str, Decimal | None], formdata=None):
+    """A form with one optional target field per indicator (named t0, t1... in set order)."""
+
+    class TargetForm(FlaskForm):
+        pass
+
+    for index, ind in enumerate(indicators):
+        setattr(
+            TargetForm,
+            f"t{index}",
+            TargetField(
+                f"Chỉ tiêu riêng của xã cho {ind.code}", validators=[Optional(), TARGET_RANGE]
+            ),
+        )
+    data = {f"t{i}": overrides.get(ind.code) for i, ind in enumerate(indicators)}
+    if formdata is None:
+        return TargetForm(formdata=None, data=data)
+    return TargetForm(data=data)
+
+
+# ---- manual indicators ------------------------------------------------------------------------
+
+COUNT_RANGE = NumberRange(min=0, message="Nhập số nguyên không âm.")
+
+
+class CountField(IntegerField):
+    """A whole number; blank is None; thousands dots (1.234) are accepted."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip().replace(".", "") if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        if not text.isdigit():
+            self.data = None
+            raise ValueError("Nhập số nguyên không âm, ví dụ 12.")
+        self.data = int(text)
+
+
+class ManualResultForm(FlaskForm):
+    result_text = StringField("Kết quả", validators=[Length(max=500, message="Tối đa 500 ký tự.")])
+    numerator = CountField("Tử số (nếu có)", validators=[Optional(), COUNT_RANGE])
+    denominator = CountField("Mẫu số (nếu có)", validators=[Optional(), COUNT_RANGE])
+    evaluation = RadioField(
+        "Đánh giá",
+        choices=EVALUATION_CHOICES,
+        default="",
+        validate_choice=False,
+        validators=[AnyOf([c.value for c in EVALUATION_CHOICES], PICK_ONE)],
+    )
+    evidence_note = TextAreaField(
+        "Tài liệu minh chứng, ghi chú", validators=[Length(max=5000, message="Tối đa 5.000 ký tự.")]
+    )
+
+    def validate_denominator(self, field):
+        num, den = self.numerator.data, field.data
+        if (num is None) != (den is None):
+            raise ValidationError("Nhập cả tử số và mẫu số, hoặc bỏ trống cả hai.")
+        if num is not None and den == 0:
+            raise ValidationError("Mẫu số phải lớn hơn 0.")
+        if num is not None and num > den:
+            raise ValidationError("Tử số không được lớn hơn mẫu số.")
+
+    def to_data(self) -> dict:
+        """The clean values, as services.save_manual_result takes them."""
+        return {
+            "result_text": (self.result_text.data or "").strip(),
+            "numerator": self.numerator.data,
+            "denominator": self.denominator.data,
+            "evaluation": self.evaluation.data or None,
+            "evidence_note": (self.evidence_note.data or "").strip(),
+        }
