@@ -9,6 +9,20 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.reports import services
 from survey_app.reports.models import CommuneSettings
+from tests.builders import make_commune, make_user
+
+
+class Place:
+    """Just what these tests need: a commune and its officer (one password hash, not six)."""
+
+    def __init__(self):
+        self.commune = make_commune()
+        self.officer = make_user("canbo", "commune_officer", self.commune)
+
+
+@pytest.fixture
+def world(app):
+    return Place()
 
 
 def _audit(action_type):
