@@ -262,3 +262,22 @@ class ManualResultForm(FlaskForm):
             "evaluation": self.evaluation.data or None,
             "evidence_note": (self.evidence_note.data or "").strip(),
         }
+
+
+EVALUATION_OF = {True: "dat", False: "khong_dat", None: ""}
+
+
+def manual_form(prefix: str, result, submitted: bool) -> ManualResultForm:
+    """The form of one manual indicator: the posted data if it was sent, else what is stored."""
+    if submitted:
+        return ManualResultForm(prefix=prefix)
+    data = {}
+    if result.manual is not None:
+        data = {
+            "result_text": result.manual.result_text,
+            "numerator": result.numerator,
+            "denominator": result.denominator,
+            "evaluation": EVALUATION_OF[result.passed],
+            "evidence_note": result.manual.evidence_note,
+        }
+    return ManualResultForm(formdata=None, prefix=prefix, data=data)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers
 from aggregation.counting import Coverage
 from household_forms.reports import (
-    ManualResultForm,
     SettingsForm,
     criteria_options,
+    manual_form,
     read_picker,
     target_form,
 )
@@ -26,7 +26,6 @@ from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
 from survey_app.extensions import db
 from survey_app.places.models import Commune
 from survey_app.reports import pages, services
-from survey_app.reports.models import ManualIndicatorResult
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 staff_only = roles_required(ADMIN, COMMUNE_OFFICER)
@@ -61,7 +60,7 @@ def home():
     """Officers land on their commune, village heads and volunteers on their (first) village."""
     if current_user.role == ADMIN:
         return redirect(url_for("reports.commune_dashboard"))
-    if current_user.role == COMMUNE_OFFICER:
+    if current_user.role == COMMUNE_OFFICER and current_user.commune is not None:
         return redirect(
             url_for("reports.commune_dashboard", commune_token=current_user.commune.token)
         )
@@ -72,10 +71,15 @@ def home():
     return redirect(url_for("reports.village_dashboard", village_token=village.token))
 
 
-def _choice(commune: Commune, args=None):
-    """The commune's settings and the checked picker (criteria set, year, as-of date)."""
+def _choice(commune: Commune, only: str | None = None):
+    """The commune's settings and the checked picker (criteria set, year, as-of date).
+
+    ``only``: the page is about one criteria set (named in its URL), whatever ?bo= says.
+    """
     settings = services.get_settings(commune)
-    picker = read_picker(args or request.args, pages.applied_criteria(settings), _this_year())
+    ids = [only] if only else pages.applied_criteria(settings)
+    args = {**request.args.to_dict(), "bo": only} if only else request.args
+    picker = read_picker(args, ids, _this_year())
     for message in picker.errors:
         flash(message, "error")
     return settings, picker
@@ -138,11 +142,7 @@ def _indicator_or_404(criteria_id: str, code: str, manual: bool | None = None):
 def support_list(village_token, criteria_id, code):
     village = get_village_or_404(village_token)
     indicator = _indicator_or_404(criteria_id, code, manual=False)
-    args = {**request.args.to_dict(), "bo": criteria_id}
-    settings = services.get_settings(village.commune)
-    picker = read_picker(args, [criteria_id], _this_year())
-    for message in picker.errors:
-        flash(message, "error")
+    settings, picker = _choice(village.commune, only=criteria_id)
     item = _compute(village.commune, settings, picker).indicator(code)
     ratio = item.village(village.id)
     groups = pages.support_groups(village.commune, village, indicator, criteria_id, picker)
@@ -168,6 +168,8 @@ def support_list(village_token, criteria_id, code):
 def commune_dashboard(commune_token):
     if commune_token is None:
         if current_user.role == COMMUNE_OFFICER:
+            if current_user.commune is None:
+                abort(404)
             return redirect(url_for(".commune_dashboard", commune_token=current_user.commune.token))
         communes = db.session.scalars(select(Commune).order_by(Commune.name)).all()
         return render_template("reports/pick_commune.html", communes=communes)
@@ -217,6 +219,8 @@ def targets(commune_token):
     commune = get_commune_or_404(commune_token)
     stored = services.get_settings(commune)
     picker = read_picker(request.args, pages.applied_criteria(stored), _this_year())
+    if picker.errors:  # never save targets into a set or year other than the one shown
+        abort(400)
     indicators = get_criteria(picker.criteria_id).indicators
     form = target_form(indicators, {}, formdata=request.form)
     if form.validate_on_submit():
@@ -282,64 +286,28 @@ def manual(commune_token, criteria_id):
         criteria = get_criteria(criteria_id)
     except CriteriaError:
         abort(404)
-    picker = read_picker({**request.args.to_dict(), "bo": criteria_id}, [criteria_id], _this_year())
-    for message in picker.errors:
-        flash(message, "error")
-    indicators = [ind for ind in criteria.indicators if ind.is_manual]
-    stored = _manual_entries(commune, criteria_id, picker.year)
+    settings, picker = _choice(commune, only=criteria_id)
+    codes = [ind.code for ind in criteria.indicators if ind.is_manual]
     submitted = request.form.get("chi_tieu") if request.method == "POST" else None
-    if submitted is not None and submitted not in {ind.code for ind in indicators}:
+    if submitted is not None and submitted not in codes:
         abort(400)
-    forms = {ind.code: _manual_form(i, ind, stored, submitted) for i, ind in enumerate(indicators)}
+    report = _compute(commune, settings, picker)  # holds what was entered so far
+    items = [
+        (report.indicator(code), manual_form(f"ct{i}", report.indicator(code), code == submitted))
+        for i, code in enumerate(codes)
+    ]
     if submitted is not None:
-        form = forms[submitted]
-        if form.validate_on_submit() and _save_manual(
-            form, commune, criteria_id, submitted, picker
-        ):
+        form = items[codes.index(submitted)][1]
+        valid = form.validate_on_submit()
+        if valid and _save_manual(form, commune, criteria_id, submitted, picker):
             flash(f"Đã lưu kết quả chỉ tiêu {submitted} năm {picker.year}.", "success")
-            anchor = f"ct-{indicators.index(criteria.indicator(submitted))}"
-            return redirect(
-                url_for(
-                    ".manual",
-                    commune_token=commune.token,
-                    criteria_id=criteria_id,
-                    nam=picker.year,
-                    _anchor=anchor,
-                )
-            )
-    report = compute(db.session, commune, criteria_id, picker.year, picker.as_of)
+            anchor = f"ct-{codes.index(submitted)}"
+            url = url_for(".manual", commune_token=commune.token, criteria_id=criteria_id,
+                          nam=picker.year, _anchor=anchor)  # fmt: skip
+            return redirect(url)
     return render_template(
-        "reports/manual.html",
-        commune=commune,
-        criteria=criteria,
-        picker=picker,
-        items=[(report.indicator(ind.code), forms[ind.code]) for ind in indicators],
-        stored=stored,
+        "reports/manual.html", commune=commune, criteria=criteria, picker=picker, items=items
     ), (422 if submitted is not None else 200)
-
-
-def _manual_entries(commune, criteria_id: str, year: int) -> dict[str, ManualIndicatorResult]:
-    stmt = select(ManualIndicatorResult).where(
-        ManualIndicatorResult.commune_id == commune.id,
-        ManualIndicatorResult.criteria_id == criteria_id,
-        ManualIndicatorResult.year == year,
-    )
-    return {entry.indicator_code: entry for entry in db.session.scalars(stmt)}
-
-
-def _manual_form(index, indicator, stored, submitted) -> ManualResultForm:
-    prefix = f"ct{index}"
-    if indicator.code == submitted:
-        return ManualResultForm(prefix=prefix)
-    entry = stored.get(indicator.code)
-    data = {}
-    if entry is not None:
-        data = {
-            name: getattr(entry, name)
-            for name in ("result_text", "numerator", "denominator", "evidence_note")
-        }
-        data["evaluation"] = entry.evaluation or ""
-    return ManualResultForm(formdata=None, prefix=prefix, data=data)
 
 
 def _save_manual(form, commune, criteria_id, code, picker) -> bool:

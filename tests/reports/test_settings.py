@@ -75,6 +75,8 @@ def test_bad_settings_and_targets_show_errors_beside_fields(client, auth, world)
     assert "Nhập một số, ví dụ 65 hoặc 72,5." in body
     assert "Chỉ tiêu phải từ 0 đến 100 (%)." in body
     assert 'value="abc"' in body and 'value="150"' in body and 'value="70"' in body
+    wrong_set = url.replace(f"bo={SET}", "bo=khong-co")  # never saved into another set
+    assert client.post(wrong_set, data={"t0": "70"}).status_code == 400
     assert audit_rows("commune_target") == []
 
 
