@@ -4,7 +4,7 @@
   "use strict";
   var form = document.getElementById("hh");
   var list = document.getElementById("mlist");
-  var tpl = document.getElementById("member-tpl");
+  var rowHtml = document.getElementById("member-tpl").innerHTML;
   var count = document.getElementById("mcount");
   var next = +list.getAttribute("data-next");
   var dirty = false;
@@ -14,7 +14,7 @@
   }
 
   document.getElementById("add-member").addEventListener("click", function () {
-    list.insertAdjacentHTML("beforeend", tpl.innerHTML.replace(/__i__/g, String(next++)));
+    list.insertAdjacentHTML("beforeend", rowHtml.replace(/__i__/g, String(next++)));
     var row = list.lastElementChild;
     count.textContent = live();
     dirty = true;
@@ -44,6 +44,19 @@
   }
   list.addEventListener("input", retitle);
   list.addEventListener("change", retitle);
+
+  // On a new household the first member is usually the head: copy the name until it differs.
+  var head = document.getElementById("chu_ho");
+  var copied = head.value;
+  head.addEventListener("input", function () {
+    var first = list.querySelector("details:not([hidden])");
+    var name = first && first.querySelector("[name$='-ho_ten']");
+    if (name && !first.querySelector("[name$='-token']").value && name.value === copied) {
+      name.value = head.value;
+      retitle({ target: name });
+    }
+    copied = head.value;
+  });
 
   form.addEventListener("change", function (e) {
     dirty = true;

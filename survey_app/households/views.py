@@ -18,7 +18,7 @@ from werkzeug.routing import BuildError
 
 from household_forms.household import BIRTH_HINT, HouseholdForm, initial_data, new_member_form
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES
 from survey_app.extensions import db
 from survey_app.households import services
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO, QUAN_HE
@@ -123,8 +123,6 @@ def _int(text: str) -> int:
 
 
 def _village_dashboard_url(village) -> str | None:
-    if current_user.role not in (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD):
-        return None
     return _url_if_exists("reports.village_dashboard", village_token=village.token)
 
 
@@ -141,7 +139,7 @@ def new_household(village_token):
     village = get_village_or_404(village_token)
     form = HouseholdForm()
     if not form.is_submitted():
-        form.m.append_entry()  # a first member row, ready to fill
+        form.m.append_entry({"quan_he": "Chủ hộ"})  # the first member is usually the head
     if form.validate_on_submit():
         try:
             household = services.create_household(current_user, village, form.to_data())

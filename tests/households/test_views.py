@@ -216,4 +216,4 @@ def test_menu_links_only_to_pages_that_exist(client, world, auth, username):
 def test_pages_are_gzipped_for_browsers_that_ask(client, vol1):
     response = client.get(f"/ho/{vol1.hh1.token}", headers={"Accept-Encoding": "gzip, br"})
     assert response.headers["Content-Encoding"] == "gzip"
-    assert "Hộ HK-001" in gzip.decompress(response.data).decode()
+    assert "Mã hộ HK-001" in gzip.decompress(response.data).decode()
