@@ -226,6 +226,9 @@ def test_adding_the_fifteenth_member_is_instant_on_a_slow_phone(page, base_url, 
     login(page, base_url, "tnv1", builders.PASSWORD)
     page.goto(f"{base_url}/ho/{world.hh1.token}")
     assert page.locator("#mlist > details").count() == 14
+    html = page.evaluate(TRANSFER_JS)[0]
+    print(f"\nHousehold page (14 members): HTML {html['transfer'] / KB:.1f} KB transferred "
+          f"({html['decoded'] / KB:.1f} KB uncompressed)")  # fmt: skip
     button = page.locator("#add-member")
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
