@@ -147,26 +147,38 @@ def _stamp(commune_id: int, stale: list, gone: list) -> int:
         )
     if deleted:
         db.session.execute(delete(SyncStamp).where(SyncStamp.household_id.in_(deleted)))
-    for row, seq in zip(current.values(), stamp_numbers, strict=True):
-        _upsert_stamp(commune_id, *row, seq)
+    _write_stamps(commune_id, list(current.values()), stamp_numbers)
     db.session.flush()
     return count
 
 
-def _upsert_stamp(commune_id, household_id, token, village_id, version, seq) -> None:
-    values = {
-        "household_token": token,
-        "commune_id": commune_id,
-        "village_id": village_id,
-        "version": version,
-        "seq": seq,
-    }
-    stamp = db.session.get(SyncStamp, household_id)
-    if stamp is None:
-        db.session.add(SyncStamp(household_id=household_id, **values))
-    else:
-        for key, value in values.items():
-            setattr(stamp, key, value)
+def _write_stamps(commune_id: int, rows: list[tuple], numbers: list[int]) -> None:
+    """Insert or update the stamps of ``rows`` (id, token, village, version), a chunk at a time."""
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        ids = [row[0] for row in chunk]
+        stamps = {
+            stamp.household_id: stamp
+            for stamp in db.session.scalars(
+                select(SyncStamp).where(SyncStamp.household_id.in_(ids))
+            )
+        }
+        for (household_id, token, village_id, version), seq in zip(
+            chunk, numbers[start : start + 500], strict=True
+        ):
+            values = {
+                "household_token": token,
+                "commune_id": commune_id,
+                "village_id": village_id,
+                "version": version,
+                "seq": seq,
+            }
+            stamp = stamps.get(household_id)
+            if stamp is None:
+                db.session.add(SyncStamp(household_id=household_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(stamp, key, value)
 
 
 # ---- Reading a page ----

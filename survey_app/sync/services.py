@@ -6,7 +6,7 @@ savepoint back, so it leaves nothing behind. A replay, or a twin request that lo
 unique constraint, gets the stored result, byte for byte, and touches nothing.
 """
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -64,6 +64,16 @@ def apply_change(user, raw) -> dict:
     return _apply_once(user, change, raw)
 
 
+def prune(before) -> int:
+    """Forget pushed changes recorded before ``before`` (their data is personal); return how many.
+
+    A phone retrying a change older than that gets it applied as new, so keep well beyond the
+    longest time a phone may stay offline with a queue.
+    """
+    result = db.session.execute(delete(SyncChange).where(SyncChange.created_at < before))
+    return result.rowcount
+
+
 def _change_id(raw) -> str | None:
     value = raw.get("change_id") if isinstance(raw, dict) else None
     return value.lower() if isinstance(value, str) and UUID_RE.fullmatch(value.lower()) else None
@@ -100,7 +110,7 @@ def _apply_once(user, change: dict, raw: dict, retry: bool = True) -> dict:
         savepoint.rollback()
         message = "Dữ liệu trùng với một bản ghi vừa được lưu. Hãy tải lại rồi thử lại."
         return invalid(change["change_id"], {"data": [message]})
-    row.status, row.result = APPLIED, result
+    row.status, row.result, row.household_token = APPLIED, result, result["household"]
     db.session.flush()
     savepoint.commit()
     return result

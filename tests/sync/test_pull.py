@@ -1,5 +1,8 @@
 """Pulling: each user gets exactly their villages' households, and a cursor never loses a change."""
 
+import gzip
+import json
+
 import pytest
 from sqlalchemy import update as sql_update
 
@@ -7,7 +10,7 @@ from survey_app.extensions import db
 from survey_app.households.models import Household
 from survey_app.households.services import save_household
 from tests import builders
-from tests.sync.conftest import create, update
+from tests.sync.conftest import PULL, create, update
 
 
 @pytest.mark.parametrize(
@@ -164,3 +167,13 @@ def test_cursor_from_another_database_starts_over(app, phone, world):
     page = vol.pull(encode_cursor(app.secret_key, {world.thon1.id: 10**9}))
     assert page["reset"] == [world.thon1.token]
     assert [h["ma_ho"] for h in page["households"]] == ["HK-001"]
+
+
+def test_pages_are_gzipped_when_the_phone_accepts_it(phone, world):
+    for number in range(5):
+        builders.make_household(world.thon1, f"HK-4{number:02d}")
+    db.session.commit()
+    response = phone("tnv1").client.get(PULL, headers={"Accept-Encoding": "gzip, deflate"})
+    assert response.content_encoding == "gzip" and response.headers["Cache-Control"] == "no-store"
+    page = json.loads(gzip.decompress(response.get_data()))
+    assert len(page["households"]) == 6

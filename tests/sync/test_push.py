@@ -1,5 +1,7 @@
 """Pushing changes: create, update, replay exactly once, invalid and foreign changes, limits."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from survey_app.extensions import db
@@ -226,3 +228,23 @@ def test_results_keep_the_order_of_the_changes(phone, world):
     results = phone("tnv1").results(*changes)
     assert [r["change_id"] for r in results] == ids
     assert [r["version"] for r in results] == [2, 3, 4]
+
+
+def test_create_without_a_phone_token_gets_a_server_token(phone, world):
+    change = create(world.thon1.token, "HK-911")
+    del change["household"]
+    result = phone("tnv1").result(change)
+    assert result["status"] == "applied" and len(result["household"]) >= 16
+    row = db.session.scalar(select(SyncChange).where(SyncChange.change_id == change["change_id"]))
+    assert row.household_token == result["household"] and row.payload == change
+
+
+def test_prune_forgets_old_changes_only(phone, world, app):
+    old, recent = update(world.hh1.token, 1, dia_chi="A"), update(world.hh1.token, 2, dia_chi="B")
+    phone("tnv1").push(old, recent)
+    row = db.session.scalar(select(SyncChange).where(SyncChange.change_id == old["change_id"]))
+    row.created_at -= timedelta(days=400)
+    db.session.commit()
+    outcome = app.test_cli_runner().invoke(args=["sync", "prune", "--days", "365"])
+    assert outcome.exit_code == 0 and "Đã xóa 1" in outcome.output
+    assert db.session.scalars(select(SyncChange.change_id)).all() == [recent["change_id"]]

@@ -1,0 +1,21 @@
+"""`flask --app survey_app sync prune --days N`: forget old pushed changes (personal data)."""
+
+from datetime import timedelta
+
+import click
+
+from survey_app.extensions import db
+from survey_app.sync import services
+from survey_app.timeutil import utcnow
+
+
+def register(bp) -> None:
+    """Attach the commands to the sync blueprint (group ``sync``)."""
+
+    @bp.cli.command("prune")
+    @click.option("--days", type=click.IntRange(min=7), default=180, show_default=True)
+    def prune(days: int) -> None:
+        """Delete pushed changes older than DAYS (answers to replays, refused conflicts)."""
+        removed = services.prune(utcnow() - timedelta(days=days))
+        db.session.commit()
+        click.echo(f"Đã xóa {removed} thay đổi đồng bộ cũ hơn {days} ngày.")
