@@ -75,6 +75,8 @@ def hand_written(session, cut: Cutoffs, commune_id: int | None) -> dict:
     dates = {"as_of": cut.as_of, "c15": cut.age15, "c14": cut.age14, "cad": cut.adult,
              "rm": cut.retired["nam"], "rf": cut.retired["nu"]}  # fmt: skip
     params = {k: v.isoformat() if sqlite else v for k, v in dates.items()} | {"cid": commune_id}
+    if not sqlite:  # the same session setting as the engine (aggregation/counting.py, _no_jit)
+        session.execute(text("SET LOCAL jit = off"))
     out = {}
     for row in session.execute(text(sql), params).mappings():
         place = (row["commune_id"], row["village_id"])
