@@ -70,6 +70,18 @@ def compute_many(
         communes = session.scalars(select(Commune).options(joinedload(Commune.province))).all()
     communes = sorted(communes, key=lambda c: c.id)
     chosen = {**load_settings(session, communes), **(settings or {})}
+    counts = _count_by_rules(session, criteria, as_of, communes, chosen, everyone)
+    villages = _villages(session, [c.id for c in communes], everyone)
+    manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
+    context = (criteria, year, as_of, counts)
+    return [
+        _report(c, chosen[c.id], villages.get(c.id, []), manual.get(c.id, {}), *context)
+        for c in communes
+    ]
+
+
+def _count_by_rules(session, criteria, as_of, communes, chosen, everyone) -> Counts:
+    """One statement pair per distinct set of rules (usually one for all communes)."""
     groups: dict[Rules, list[int]] = defaultdict(list)
     for commune in communes:
         groups[rules_of(chosen[commune.id])].append(commune.id)
@@ -80,13 +92,7 @@ def compute_many(
         )
         counts.tallies.update(part.tallies)
         counts.coverage.update(part.coverage)
-    villages = _villages(session, [c.id for c in communes], everyone)
-    manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
-    context = (criteria, year, as_of, counts)
-    return [
-        _report(c, chosen[c.id], villages.get(c.id, []), manual.get(c.id, {}), *context)
-        for c in communes
-    ]
+    return counts
 
 
 def _villages(session, ids, everyone) -> dict[int, list[Village]]:
@@ -115,11 +121,11 @@ def _manual_entries(session, ids, criteria_id, year, everyone) -> dict[int, dict
 
 def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as_of, counts):
     rules = rules_of(settings)
-    keys = {key[1]: key for key in counts.coverage if key[0] == commune.id}
+    # Inactive (merged, renamed) villages still show while households are recorded under them.
     refs = [
         VillageRef(v.id, v.name, v.token, v.active)
         for v in sorted(villages, key=lambda v: (v.name, v.id))
-        if v.active or v.id in keys
+        if v.active or (commune.id, v.id) in counts.coverage
     ]
     coverage = {ref.id: counts.coverage.get((commune.id, ref.id), Coverage()) for ref in refs}
     total = Coverage()
