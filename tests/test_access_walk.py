@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from survey_app.extensions import db
 from tests import builders
 from tests.conftest import _wipe
+from tests.exports.support import walk_export_job
 
 ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer")
 OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
@@ -36,6 +37,10 @@ KINDS = {
     "officer":       (LOGIN,     OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     "officer_record": (LOGIN,    OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "admin":         (LOGIN,     OK,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "exporter":      (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, OK),
+    # an export belongs to whoever asked for it (the officer here); its file may be gone
+    "own_export":    (LOGIN,     NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "own_export_gone": (LOGIN,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
 }  # fmt: skip
 
 WALK_USER = "tnv.walk"  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
@@ -86,6 +91,10 @@ EXPECTED: dict[str, Check] = {
     "sync.pull": Check("api"),
     "sync.push": Check("api"),
     "api-docs.openapi_json": Check("public"),
+    "exports.index": Check("exporter"),
+    "exports.status": Check("own_export", token=walk_export_job),
+    "exports.status_json": Check("own_export", token=walk_export_job),
+    "exports.download": Check("own_export_gone", token=walk_export_job),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).

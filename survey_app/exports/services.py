@@ -1,0 +1,242 @@
+"""Exports for the pages and the CLI. Services flush; the view or the CLI commits.
+
+A page export is an ExportJob run in a background thread, so a long PDF shows progress instead
+of a frozen page: the thread writes ``instance/exports/<token>.<ext>`` and reports progress on
+the job row through short separate transactions. Every export — page or CLI — is audited with
+who, scope, format and whether full (unmasked) data was asked for.
+"""
+
+import logging
+import re
+import secrets
+import threading
+import time
+import unicodedata
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from aggregation import default_as_of
+from aggregation.exports import ExportError, ExportRequest, ExportResult, write
+from survey_app import audit
+from survey_app.access import can_see_village, commune_ids_stmt
+from survey_app.exports.models import DONE, FAILED, QUEUED, RUNNING, ExportJob
+from survey_app.extensions import db
+from survey_app.places.models import Commune
+from survey_app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+KEEP_FILES = timedelta(hours=24)  # exported lists hold personal data: keep them one day only
+STALE = timedelta(minutes=15)  # a running job silent this long died with its process
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+def audit_export(actor, request: ExportRequest, fmt: str, via: str, **details) -> None:
+    """One audit row per export: scope, set, year, format and whether data was unmasked."""
+    place = request.village or request.commune
+    audit.record(
+        actor,
+        "export",
+        "village" if request.village is not None else "commune",
+        place.token,
+        via=via,
+        scope=request.village.name if request.village is not None else "toàn xã",
+        commune=request.commune.name,
+        criteria=request.criteria_id,
+        year=request.year,
+        as_of=(request.as_of or default_as_of(request.year)).isoformat(),
+        format=fmt,
+        complement=request.complement,
+        full_data=request.full_data,
+        **details,
+    )
+
+
+@contextmanager
+def snapshot(session):
+    """One consistent view of the data for the whole export (REPEATABLE READ on PostgreSQL)."""
+    session.rollback()
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    yield
+
+
+def export_file(actor, request: ExportRequest, path: Path, fmt: str, via="cli") -> ExportResult:
+    """Write ``request`` to ``path`` (all or nothing) and audit it; the caller commits."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with snapshot(db.session):
+            result = write(db.session, request, partial, fmt)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    audit_export(actor, request, result.fmt, via, file=path.name, rows=result.rows)
+    return result
+
+
+# ---- page exports: jobs run in a background thread ------------------------------------------
+
+
+def start_job(actor, request: ExportRequest, fmt: str, directory: Path) -> ExportJob:
+    """Record (and audit) an export to run in the background; old files are removed first."""
+    purge_old_files(directory)
+    job = ExportJob(
+        user_id=actor.id,
+        commune_id=request.commune.id,
+        village_id=request.village.id if request.village is not None else None,
+        criteria_id=request.criteria_id,
+        year=request.year,
+        as_of=request.as_of or default_as_of(request.year),
+        fmt=fmt,
+        complement=request.complement,
+        full_data=request.full_data,
+        status=QUEUED,
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit_export(actor, request, fmt, "web", job=job.token)
+    return job
+
+
+def launch(app, job: ExportJob, directory: Path) -> threading.Thread:
+    """Run the (committed) job in a daemon thread with its own app context and session."""
+    thread = threading.Thread(
+        target=run_job, args=(app, job.id, directory), name=f"export-{job.token}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def run_job(app, job_id: int, directory: Path) -> None:
+    """Write the job's file, reporting progress; never raises (failures go on the job row)."""
+    with app.app_context():
+        try:
+            _run(job_id, directory)
+        except ExportError as exc:
+            _set(job_id, status=FAILED, message=str(exc)[:500], finished_at=utcnow())
+        except Exception:
+            log.exception("export job %s failed", job_id)
+            message = "Lỗi khi tạo tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
+            _set(job_id, status=FAILED, message=message, finished_at=utcnow())
+        finally:
+            db.session.remove()
+
+
+def _run(job_id: int, directory: Path) -> None:
+    job = db.session.get(ExportJob, job_id)
+    token, fmt = job.token, job.fmt
+    _set(job_id, status=RUNNING)
+    directory.mkdir(parents=True, exist_ok=True)
+    partial = directory / f"{token}.part"
+    try:
+        with snapshot(db.session):
+            job = db.session.get(ExportJob, job_id)
+            result = write(db.session, request_of(job), partial, fmt, _Progress(job_id))
+            name = download_name(job, result.fmt)
+        partial.replace(directory / f"{token}.{result.fmt}")
+    finally:
+        partial.unlink(missing_ok=True)
+    done = dict(done=result.rows, total=result.rows, finished_at=utcnow())
+    _set(job_id, status=DONE, fmt=result.fmt, file_name=name, **done)
+
+
+class _Progress:
+    """progress(done, total) → the job row, at most every PROGRESS_EVERY seconds."""
+
+    def __init__(self, job_id: int):
+        self.job_id, self.last = job_id, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY or done >= total:
+            self.last = now
+            _set(self.job_id, done=done, total=total)
+
+
+def _set(job_id: int, **values) -> None:
+    """Update the job row in its own short transaction (the export's session only reads)."""
+    table = ExportJob.__table__
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(table).where(table.c.id == job_id).values(updated_at=utcnow(), **values)
+        )
+
+
+def request_of(job: ExportJob) -> ExportRequest:
+    """The export a job stands for."""
+    return ExportRequest(
+        commune=job.commune,
+        criteria_id=job.criteria_id,
+        year=job.year,
+        as_of=job.as_of,
+        village=job.village,
+        complement=job.complement,
+        full_data=job.full_data,
+    )
+
+
+def job_for(user, token: str) -> ExportJob | None:
+    """The user's own job ``token`` if its places are still theirs; None otherwise."""
+    job = db.session.scalar(
+        select(ExportJob).where(ExportJob.token == token, ExportJob.user_id == user.id)
+    )
+    if job is None:
+        return None
+    if job.village_id is not None:
+        return job if can_see_village(user, job.village_id) else None
+    allowed = db.session.scalar(
+        select(Commune.id).where(
+            Commune.id == job.commune_id, Commune.id.in_(commune_ids_stmt(user))
+        )
+    )
+    return job if allowed is not None else None
+
+
+def recent_jobs(user, limit: int = 10) -> list[ExportJob]:
+    stmt = (
+        select(ExportJob)
+        .where(ExportJob.user_id == user.id)
+        .order_by(ExportJob.created_at.desc(), ExportJob.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def status_of(job: ExportJob) -> str:
+    """The job's status, 'failed' for a job whose thread died silently."""
+    if job.status in (QUEUED, RUNNING) and job.updated_at < utcnow() - STALE:
+        return FAILED
+    return job.status
+
+
+def file_of(job: ExportJob, directory: Path) -> Path | None:
+    """The finished file, if it is still kept."""
+    path = directory / f"{job.token}.{job.fmt}"
+    return path if job.status == DONE and path.exists() else None
+
+
+def purge_old_files(directory: Path) -> None:
+    """Delete exported files older than KEEP_FILES (they hold personal data)."""
+    if not directory.exists():
+        return
+    limit = time.time() - KEEP_FILES.total_seconds()
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def download_name(job: ExportJob, fmt: str) -> str:
+    """'minh-chung_hoang-kim_thanh-hoa-1829_2023_thon-1.xlsx' (ASCII, safe everywhere)."""
+    parts = ["minh-chung", slug(job.commune.name), job.criteria_id, str(job.year)]
+    if job.village is not None:
+        parts.append(slug(job.village.name))
+    return "_".join(parts) + f".{fmt}"
+
+
+def slug(text: str) -> str:
+    """'Thôn Đông Hưng' → 'thon-dong-hung'."""
+    plain = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "x"
