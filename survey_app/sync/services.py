@@ -9,6 +9,7 @@ unique constraint, gets the stored result, byte for byte, and touches nothing.
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from household_forms.sync import UUID_RE, HouseholdOut, load_change
 from survey_app import audit
@@ -102,9 +103,12 @@ def _apply_once(user, change: dict, raw: dict, retry: bool = True) -> dict:
     except Refused as exc:
         savepoint.rollback()
         return exc.result
-    except ConflictError as exc:
+    except ConflictError:
         savepoint.rollback()
-        return _record_conflict(user, change, raw, exc.household)
+        return _record_conflict(user, change, raw)
+    except ObjectDeletedError:  # deleted by someone else while this change was being applied
+        savepoint.rollback()
+        return not_found(change["change_id"], "household")
     except (IntegrityError, DataError):
         # Two phones took the same mã hộ or token at the same instant: the database said no.
         savepoint.rollback()
@@ -228,14 +232,16 @@ def _applied(change: dict, household: Household, code: int) -> dict:
     }
 
 
-def _record_conflict(user, change: dict, raw: dict, household: Household) -> dict:
+def _record_conflict(user, change: dict, raw: dict) -> dict:
     """Keep the refused change (SyncChange + audit) and answer with the server's household."""
     current = db.session.scalar(
         select(Household)
-        .where(Household.id == household.id)
+        .where(Household.token == change["household"])
         .options(selectinload(Household.members), selectinload(Household.village))
         .execution_options(populate_existing=True)
     )
+    if current is None:  # deleted meanwhile
+        return not_found(change["change_id"], "household")
     result = {
         "change_id": change["change_id"],
         "status": "conflict",

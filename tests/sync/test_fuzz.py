@@ -103,8 +103,8 @@ def test_random_and_malformed_pushes(app, phone, world, db_engine, capsys):
         raise failures[0] from None
     with capsys.disabled():
         print(f"\nsync fuzz [{db_engine}]: {sent}")
-    if db_engine == "sqlite":
-        assert sent["pushes"] >= 2000
+    # ≥ 2.000 pushes by default on SQLite (230 examples × 9); fewer when the env says so.
+    assert sent["pushes"] >= min(2000, EXAMPLES[db_engine] * PUSHES_PER_EXAMPLE)
     assert sent["applied"] and sent["refused"] and sent["conflicts"] and sent["replays"]
 
 
