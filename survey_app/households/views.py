@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -13,12 +14,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from household_forms.household import BIRTH_HINT, HouseholdForm, initial_data, new_member_form
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD
 from survey_app.extensions import db
 from survey_app.households import services
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO, QUAN_HE
@@ -34,7 +36,7 @@ NAV = (
     ("admin.villages", "Quản lý thôn", STAFF),
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
-    ("exports.index", "Xuất danh sách", STAFF),
+    ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
 )
 LIST_ARGS = ("q", "tt", "trang")
 
@@ -59,7 +61,8 @@ def _gzip(response):
 @bp.app_context_processor
 def navigation():
     """The signed-in user's menu links, for base.html."""
-    if not current_user.is_authenticated:
+    # Templates are also rendered outside requests (PDF exports from the CLI): no user, no menu.
+    if not has_request_context() or not current_user.is_authenticated:
         return {"nav_links": []}
     links = []
     for endpoint, label, roles in NAV:
@@ -143,10 +146,10 @@ def new_household(village_token):
     if form.validate_on_submit():
         try:
             household = services.create_household(current_user, village, form.to_data())
-        except services.HouseholdError as exc:
-            _attach_error(form, exc)
-        else:
             return _saved(household)
+        except services.HouseholdError as exc:
+            db.session.rollback()
+            _attach_error(form, exc)
     return _render_form(form, village, None)
 
 
@@ -161,14 +164,13 @@ def household(household_token):
     if form.validate_on_submit():
         try:
             services.save_household(current_user, household, form.to_data(), form.version.data)
+            return _saved(household)
         except services.ConflictError:
             db.session.rollback()
             conflict = get_household_or_404(household_token)
         except services.HouseholdError as exc:
             db.session.rollback()
             _attach_error(form, exc)
-        else:
-            return _saved(household)
     return _render_form(form, household.village, household, conflict)
 
 
@@ -178,7 +180,13 @@ def _attach_error(form: HouseholdForm, exc: services.HouseholdError) -> None:
 
 
 def _saved(household):
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two people saved the same mã hộ at the same moment: the unique constraint decides.
+        raise services.HouseholdError(
+            f"Mã hộ {household.ma_ho} vừa được người khác dùng. Hãy kiểm tra lại mã.", "ma_ho"
+        ) from None
     flash(f"Đã lưu hộ {household.ma_ho} – {household.chu_ho}.", "success")
     return redirect(list_url(household.village, _anchor=f"h-{household.token}"))
 
