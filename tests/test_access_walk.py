@@ -90,6 +90,8 @@ EXPECTED: dict[str, Check] = {
     "sync.session": Check("api"),
     "sync.pull": Check("api"),
     "sync.push": Check("api"),
+    "offline.service_worker": Check("public"),
+    "offline.conflicts": Check("login"),
     "api-docs.openapi_json": Check("public"),
     "exports.index": Check("exporter"),
     "exports.status": Check("own_export", token=walk_export_job),

@@ -1,0 +1,75 @@
+/* Service worker: the shell (css, js, icon) from the phone's cache, the volunteer's pages from
+   the network when there is one and from the cache when there is not. API answers are personal
+   and marked no-store: they are never cached here. Served by /sw.js with the version filled in. */
+"use strict";
+var VERSION = "__VERSION__";
+var SHELL_CACHE = "shell-" + VERSION;
+var PAGES = "pages"; // shared with offline.js, which warms it; survives worker updates
+var SHELL = ["__SHELL__"];
+var PAGE_PATH = /^\/(thon\/([^/]+\/(ho-moi)?)?|ho\/[^/]+|dong-bo\/xung-dot)$/;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); })
+      .then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (key) {
+        return key.indexOf("shell-") === 0 && key !== SHELL_CACHE;
+      }).map(function (key) { return caches.delete(key); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(fromCacheFirst(request));
+  } else if (request.mode === "navigate" && PAGE_PATH.test(url.pathname)) {
+    event.respondWith(fromNetworkFirst(request));
+  }
+});
+
+function fromCacheFirst(request) {
+  return caches.match(request, { ignoreVary: true }).then(function (hit) {
+    if (hit) return hit;
+    return fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(SHELL_CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    });
+  });
+}
+
+function fromNetworkFirst(request) {
+  return fetch(request).then(function (response) {
+    // Only a real page is kept: a redirect to the sign-in page must not replace it.
+    if (response.ok && response.type === "basic" && !response.redirected) {
+      var copy = response.clone();
+      caches.open(PAGES).then(function (cache) { cache.put(request.url, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.open(PAGES).then(function (cache) {
+      return cache.match(request.url, { ignoreVary: true }).then(function (hit) {
+        // A search or another page of the list: the plain list is better than nothing.
+        return hit || cache.match(request.url, { ignoreVary: true, ignoreSearch: true });
+      });
+    }).then(function (hit) {
+      return hit || new Response(
+        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+        "<title>Không có mạng</title><p style='font:18px sans-serif;padding:16px'>" +
+        "Không có mạng và trang này chưa được lưu trên máy. <a href='/thon/'>Về Thôn của tôi</a></p>",
+        { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    });
+  });
+}

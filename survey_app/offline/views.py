@@ -1,0 +1,88 @@
+"""Offline support for phones: the service worker at the root scope, and the conflict screen.
+
+The worker script is served from ``/sw.js`` (not ``/static/``) so that it may control every page.
+Its cache name carries a hash of the shell files, so any change to them installs a new worker.
+"""
+
+import hashlib
+from functools import cache
+
+from flask import Blueprint, current_app, make_response, render_template
+from flask_login import login_required
+
+bp = Blueprint("offline", __name__)
+
+# Files every page needs; precached by the worker and then served from the phone.
+SHELL = (
+    "css/app.css",
+    "js/household.js",
+    "js/offline.js",
+    "js/conflicts.js",
+    "manifest.webmanifest",
+    "icons/icon.svg",
+)
+
+
+@cache
+def _read(path: str) -> bytes:
+    with current_app.open_resource(path) as handle:
+        return handle.read()
+
+
+def shell_version() -> str:
+    """A short hash of the worker and the shell files: changes whenever one of them does."""
+    digest = hashlib.sha256()
+    for name in ("sw.js", *SHELL):
+        digest.update(_read_fresh(name))
+    return digest.hexdigest()[:12]
+
+
+def _read_fresh(name: str) -> bytes:
+    # Read on each request in debug so edits show up; cached in production (files never change).
+    path = f"{current_app.static_folder}/{name}"
+    if current_app.debug or current_app.testing:
+        with open(path, "rb") as handle:
+            return handle.read()
+    return _read(path)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, with the shell list and version filled in, never cached by HTTP."""
+    source = _read_fresh("sw.js").decode()
+    source = source.replace("__VERSION__", shell_version()).replace(
+        '"__SHELL__"', ", ".join(f'"/static/{name}"' for name in SHELL)
+    )
+    response = make_response(source)
+    response.mimetype = "text/javascript"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/dong-bo/xung-dot")
+@login_required
+def conflicts():
+    """The conflict screen; filled in by offline.js from the phone's queue."""
+    return render_template("offline/conflicts.html", labels=conflict_labels())
+
+
+def conflict_labels() -> dict:
+    """Field and value labels for the conflict screen, from the survey's vocabulary."""
+    from survey_app.households.vocabulary import (
+        CU_TRU,
+        GIOI_TINH,
+        HOUSEHOLD_YESNO,
+        PERSON_YESNO,
+        VNEID,
+    )
+
+    household = {"ma_ho": "Mã hộ", "chu_ho": "Họ tên chủ hộ", "dia_chi": "Địa chỉ"}
+    household |= {"so_dien_thoai": "Số điện thoại", **HOUSEHOLD_YESNO}
+    member = {"ho_ten": "Họ và tên", "ngay_sinh": "Ngày sinh", "gioi_tinh": "Giới tính"}
+    member |= {"quan_he": "Quan hệ với chủ hộ", "cu_tru": "Tình trạng cư trú", "vneid": "VNeID"}
+    return {
+        "household": household,
+        "member": {**member, **PERSON_YESNO},
+        "values": {**GIOI_TINH, **CU_TRU, **VNEID},
+    }
