@@ -20,7 +20,7 @@ from werkzeug.routing import BuildError
 
 from household_forms.household import BIRTH_HINT, HouseholdForm, initial_data, new_member_form
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD, VOLUNTEER
 from survey_app.extensions import db
 from survey_app.households import services
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO, QUAN_HE
@@ -33,6 +33,7 @@ STAFF = (ADMIN, COMMUNE_OFFICER)
 NAV = (
     ("households.my_villages", "Thôn của tôi", ROLES),
     ("reports.commune_dashboard", "Kết quả của xã", STAFF),
+    ("reports.home", "Kết quả, cần hỗ trợ", (VILLAGE_HEAD, VOLUNTEER)),
     ("admin.villages", "Quản lý thôn", STAFF),
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
