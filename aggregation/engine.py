@@ -13,7 +13,6 @@ from aggregation.results import (
     NOT_ENTERED,
     IndicatorResult,
     ManualEntry,
-    Ratio,
     Report,
     VillageRef,
     VillageResult,
@@ -156,26 +155,29 @@ def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as
 
 
 def _data_result(ind: Indicator, target, overridden, commune_id, refs, counts, rules):
+    judged = (target, ind.comparator, rules.decimals)
     total = Tally()
     rows = []
     for ref in refs:
         tally = counts.tallies.get((commune_id, ref.id), {}).get(ind.code, Tally())
         total.add(tally)
-        ratio = Ratio.judge(tally, target, ind.comparator, rules.decimals)
-        rows.append(VillageResult(**vars(ratio), village=ref))
-    ratio = Ratio.judge(total, target, ind.comparator, rules.decimals)
+        rows.append(
+            VillageResult(tally.numerator, tally.denominator, tally.unknown, *judged, village=ref)
+        )
     return IndicatorResult(
-        **vars(ratio), indicator=ind, target=target, target_overridden=overridden, villages=rows
-    )
+        total.numerator, total.denominator, total.unknown, *judged,
+        indicator=ind, target_overridden=overridden, villages=rows,
+    )  # fmt: skip
 
 
 def _manual_result(ind: Indicator, target, overridden, entry, rules):
     """A manual indicator shows what staff entered; its figures may be missing."""
+    head = dict(target=target, comparator=ind.comparator, decimals=rules.decimals)
     if entry is None:
-        ratio = Ratio(None, None, None, None, None, NOT_ENTERED)
         return IndicatorResult(
-            **vars(ratio), indicator=ind, target=target, target_overridden=overridden
-        )
+            None, None, None, **head, entered=(None, None, NOT_ENTERED),
+            indicator=ind, target_overridden=overridden,
+        )  # fmt: skip
     num, den = entry.numerator, entry.denominator
     if num is not None and den:
         percent = numbers.percent(num, den, rules.decimals)
@@ -184,9 +186,9 @@ def _manual_result(ind: Indicator, target, overridden, entry, rules):
         percent = entry.percent
         display = numbers.format_percent(percent) if percent is not None else ""
     display = display or entry.result_text or NOT_ENTERED
-    ratio = Ratio(num, den, None, percent, entry.passed, display)
     who = entry.updated_by.display_name if entry.updated_by else ""
     manual = ManualEntry(entry.result_text, entry.evidence_note, who, entry.updated_at)
     return IndicatorResult(
-        **vars(ratio), indicator=ind, target=target, target_overridden=overridden, manual=manual
-    )
+        num, den, None, **head, entered=(percent, entry.passed, display),
+        indicator=ind, target_overridden=overridden, manual=manual,
+    )  # fmt: skip

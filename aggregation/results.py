@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from aggregation import numbers
 from aggregation.counting import Coverage, Tally
@@ -14,26 +15,41 @@ NOT_ENTERED = "Chưa nhập"
 
 @dataclass
 class Ratio:
-    """A numerator/denominator pair judged against a target, as the reports print it."""
+    """A numerator/denominator pair judged against a target, as the reports print it.
+
+    ``percent``, ``passed`` and ``display`` are worked out on first use (many village rows of a
+    province-wide compute_many() are never shown). A manual entry passes them in ``entered``.
+    """
 
     numerator: int | None
     denominator: int | None
     unknown: int | None
-    percent: Decimal | None
-    passed: bool | None
-    display: str
+    target: Decimal | None = None
+    comparator: str = ">="
+    decimals: int = 2
+    entered: tuple | None = field(default=None, repr=False)  # (percent, passed, display)
 
     @classmethod
     def judge(cls, tally: Tally, target, comparator: str, decimals: int) -> "Ratio":
-        num, den = tally.numerator, tally.denominator
-        return cls(
-            numerator=num,
-            denominator=den,
-            unknown=tally.unknown,
-            percent=numbers.percent(num, den, decimals),
-            passed=numbers.passed(num, den, target, comparator),
-            display=numbers.display(num, den, decimals),
-        )
+        return cls(tally.numerator, tally.denominator, tally.unknown, target, comparator, decimals)
+
+    @cached_property
+    def percent(self) -> Decimal | None:
+        if self.entered is not None:
+            return self.entered[0]
+        return numbers.percent(self.numerator, self.denominator, self.decimals)
+
+    @cached_property
+    def passed(self) -> bool | None:
+        if self.entered is not None:
+            return self.entered[1]
+        return numbers.passed(self.numerator, self.denominator, self.target, self.comparator)
+
+    @cached_property
+    def display(self) -> str:
+        if self.entered is not None:
+            return self.entered[2]
+        return numbers.display(self.numerator, self.denominator, self.decimals)
 
     @property
     def evaluation(self) -> str:
@@ -80,7 +96,6 @@ class ManualEntry:
 @dataclass
 class IndicatorResult(Ratio):
     indicator: Indicator | None = None
-    target: Decimal | None = None
     target_overridden: bool = False  # the commune set its own target for this year
     villages: list[VillageResult] = field(default_factory=list)
     manual: ManualEntry | None = None  # only for manual indicators (None if nothing entered)
