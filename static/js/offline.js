@@ -426,13 +426,13 @@
   }
 
   /* ---------- wiring ---------- */
-  $("#sync-now").addEventListener("click", function () { failures = 0; sync(); });
+  $("#sync-now").addEventListener("click", function () { sync(); });
   $("#backup-save").addEventListener("click", saveBackup);
   $("#backup-open").addEventListener("change", function (e) {
     if (e.target.files[0]) openBackup(e.target.files[0]);
     e.target.value = "";
   });
-  window.addEventListener("online", function () { failures = 0; sync(); });
+  window.addEventListener("online", function () { sync(); });
   window.addEventListener("offline", function () { say("Mất mạng: việc lưu vẫn tiếp tục trên máy."); });
   var logout = $("form.logout");
   if (logout) logout.addEventListener("submit", function () {

@@ -6,14 +6,17 @@ reopening the browser keeps the service worker, the page cache and the queue.
 Prints the household page's first-load size and the sync timings (docs/benchmarks.md).
 """
 
+import json
 import time
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
+from survey_app.offline.views import SHELL
 from survey_app.sync.models import SyncChange
 from tests import builders
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, login
@@ -192,3 +195,159 @@ def count_static_requests(app) -> list[str]:
 
     app.view_functions["static"] = counting
     return served
+
+
+def test_lost_pushes_are_retried_without_duplicates(open_phone, base_url, live_app):
+    world, households = world_with_three()
+    context, page = open_phone()
+    sign_in_and_prepare(page, base_url)
+    context.set_offline(True)
+    edit_offline(page, base_url, households[0], "Xóm Gửi Lại")
+    add_offline(page, base_url, world.thon1, "HK-130", [("Vũ Văn Sơn", "1980", "nam")])
+    pending(page, 2)
+
+    calls = []
+
+    def abort(route):
+        calls.append("aborted")
+        route.abort()
+
+    def lose_answer(route):
+        route.fetch()  # the server commits...
+        calls.append("answer lost")
+        route.abort()  # ...and the phone never hears back
+
+    page.route("**/api/sync/push", abort, times=1)
+    context.set_offline(False)
+    page.wait_for_selector("#sync-msg:has-text('Gửi không được (lần 1')")
+    pending(page, 2)
+    assert count(SyncChange) == 0
+
+    page.route("**/api/sync/push", lose_answer, times=1)
+    page.click("#sync-now")
+    page.wait_for_selector("#sync-msg:has-text('Gửi không được (lần 2')")
+    pending(page, 2)
+    assert count(SyncChange) == 2  # applied, though the phone does not know
+
+    page.click("#sync-now")  # same change_ids: the server answers with its stored results
+    pending(page, 0)
+    assert calls == ["aborted", "answer lost"]
+    assert count(SyncChange) == 2
+    assert count(Household, Household.ma_ho == "HK-130") == 1
+    assert count(Person) == 3 + 2 + 1
+    edited = fresh(select(Household).where(Household.id == households[0].id))[0]
+    assert (edited.dia_chi, edited.version) == ("Xóm Gửi Lại", 2)  # applied once
+
+
+def test_conflict_screen_lets_the_volunteer_choose(open_phone, browser, base_url, live_app):
+    world, _ = world_with_three()
+    household = world.hh1
+    context, page = open_phone()
+    sign_in_and_prepare(page, base_url)
+    context.set_offline(True)
+    page.goto(f"{base_url}/ho/{household.token}")
+    page.check("#consent")
+    page.fill("#dia_chi", "Xóm Đông (tnv1)")
+    page.fill("#so_dien_thoai", "0912345678")
+    save_and_back(page)
+    pending(page, 1)
+
+    head = browser.new_context(viewport=PHONE, locale="vi-VN")  # the village head, online
+    other = head.new_page()
+    login(other, base_url, "truongthon1", builders.PASSWORD)
+    other.goto(f"{base_url}/ho/{household.token}")
+    other.check("#consent")
+    other.fill("#chu_ho", "Lê Văn Bính")
+    other.fill("#dia_chi", "Xóm Đông (trưởng thôn)")
+    other.click(".savebar button[type=submit]")
+    other.wait_for_selector(".flash:has-text('Đã lưu hộ HK-001')")
+    head.close()
+
+    context.set_offline(False)
+    page.click("#sync-conflicts")  # shown once the push answered "conflict"
+    page.wait_for_selector("section.conflict")
+    text = page.inner_text("section.conflict")
+    assert "Của bạn: Xóm Đông (tnv1)" in text and "Trên máy chủ: Xóm Đông (trưởng thôn)" in text
+    assert "Trên máy chủ: Lê Văn Bính" in text
+    choose(page, "0-h-chu_ho", "server")  # dia_chi and the phone number: keep the volunteer's
+    page.click(".js-resolve")
+    pending(page, 0)
+
+    saved = fresh(select(Household).where(Household.id == household.id))[0]
+    assert (saved.chu_ho, saved.dia_chi) == ("Lê Văn Bính", "Xóm Đông (tnv1)")
+    assert saved.so_dien_thoai == "0912345678"
+    refused = fresh(select(SyncChange).where(SyncChange.status == "conflict"))
+    assert len(refused) == 1 and refused[0].payload["data"]["dia_chi"] == "Xóm Đông (tnv1)"
+    trail = json.dumps([a.details for a in fresh(select(AuditLog))], ensure_ascii=False)
+    assert "Xóm Đông (trưởng thôn)" in trail  # the value replaced by the choice is kept
+
+
+def test_backup_file_restores_the_queue_in_a_fresh_profile(
+    open_phone, base_url, live_app, tmp_path
+):
+    world, households = world_with_three()
+    context, page = open_phone("phone-a")
+    sign_in_and_prepare(page, base_url)
+    context.set_offline(True)
+    edit_offline(page, base_url, households[2], "Xóm Sao Lưu")
+    people = [("Phan Văn Tâm", "1975", "nam"), ("Hà Thị Yến", "1978", "nu")]
+    add_offline(page, base_url, world.thon1, "HK-140", people)
+    pending(page, 2)
+    with page.expect_download() as download:
+        page.click("#backup-save")
+    backup = tmp_path / "ban-sao.json"
+    download.value.save_as(backup)
+    context.close()  # this phone's storage is gone for good
+    assert len(json.loads(backup.read_text())["changes"]) == 2
+
+    context, page = open_phone("phone-b")
+    login(page, base_url, "tnv1", builders.PASSWORD)
+    page.set_input_files("#backup-open", str(backup))
+    page.wait_for_selector("#sync-bar[data-last-push-ms]", state="attached")
+    pending(page, 0)
+    assert count(SyncChange) == 2
+    new = fresh(select(Household).where(Household.ma_ho == "HK-140"))[0]
+    assert sorted(p.ho_ten for p in new.members) == ["Hà Thị Yến", "Phan Văn Tâm"]
+    edited = fresh(select(Household).where(Household.id == households[2].id))[0]
+    assert edited.dia_chi == "Xóm Sao Lưu"
+
+
+def test_expired_session_keeps_the_queue_and_syncs_after_signing_in(open_phone, base_url, live_app):
+    world, households = world_with_three()
+    context, page = open_phone()
+    sign_in_and_prepare(page, base_url)
+    context.set_offline(True)
+    edit_offline(page, base_url, households[1], "Xóm Hết Phiên")
+    pending(page, 1)
+    context.clear_cookies()  # the session ended while the phone was offline
+    context.set_offline(False)
+    page.wait_for_selector("#sync-msg:has-text('Phiên đăng nhập đã hết')")
+    pending(page, 1)
+    page.click("#sync-msg a")
+    page.fill("#username", "tnv1")
+    page.fill("#password", builders.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#sync-bar[data-last-push-ms]", state="attached")
+    pending(page, 0)
+    edited = fresh(select(Household).where(Household.id == households[1].id))[0]
+    assert edited.dia_chi == "Xóm Hết Phiên"
+
+
+def test_household_page_first_load_is_small(open_phone, base_url, live_app):
+    world, _ = world_with_three()
+    context, page = open_phone()
+    login(page, base_url, "tnv1", builders.PASSWORD)
+    gzip = {"Accept-Encoding": "gzip"}
+
+    def wire_size(path):  # bytes on the wire (gzip where the server compresses)
+        return int(context.request.get(base_url + path, headers=gzip).headers["content-length"])
+
+    parts = {"page": wire_size(f"/ho/{world.hh1.token}"), "sw.js": wire_size("/sw.js")}
+    for name in SHELL:
+        parts[name] = wire_size(f"/static/{name}")
+    total = sum(parts.values())
+    print(f"\nhousehold page first load: {total / KB:.1f} KB " + str(parts))
+    assert total <= 100 * KB
+    page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
+    warm_ms = page.get_attribute("#sync-bar", "data-warm-ms")
+    print(f"warming the page cache after sign-in: {warm_ms} ms")
