@@ -20,6 +20,7 @@ from aggregation.populations import (
     condition_unknown,
     condition_yes,
     denominator,
+    in_communes,
     member_summary,
     person_counted,
 )
@@ -120,7 +121,7 @@ def person_statement(indicators, cut: Cutoffs, commune_ids=None):
         .group_by(Household.commune_id, Household.village_id)
     )
     if commune_ids is not None:
-        stmt = stmt.where(Household.commune_id.in_(commune_ids))
+        stmt = stmt.where(in_communes(commune_ids))
     return stmt, labels, columns
 
 

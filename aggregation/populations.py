@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Date, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from aggregation.criteria import CHOICE_FIELDS, DERIVED_HOUSEHOLD, Condition, Indicator
 from aggregation.rules import MEN, WOMEN, Rules, age_cutoff, working_age_upper_cutoffs
@@ -96,9 +97,22 @@ def member_summary(cut: Cutoffs, commune_ids=None):
     )
     if commune_ids is not None:
         stmt = stmt.join(Household, Household.id == Person.household_id).where(
-            Household.commune_id.in_(commune_ids)
+            in_communes(commune_ids)
         )
     return stmt.subquery("members")
+
+
+def in_communes(commune_ids):
+    """Rows of people (joined to Household) in these communes.
+
+    Says it twice on purpose: ``household.commune_id IN …`` and ``person.household_id IN (SELECT
+    id FROM household WHERE commune_id IN …)``. The second lets PostgreSQL's planner see how few
+    people that is and probe the person index per household instead of scanning every person
+    (one commune of 20: 30 ms → 6 ms; see docs/benchmarks.md).
+    """
+    chosen = aliased(Household)
+    households = select(chosen.id).where(chosen.commune_id.in_(commune_ids))
+    return and_(Household.commune_id.in_(commune_ids), Person.household_id.in_(households))
 
 
 def household_population(population: str, members):
