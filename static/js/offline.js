@@ -370,16 +370,85 @@
     });
     form.addEventListener("submit", function (e) {
       if (e.defaultPrevented) return;
-      // Online and nothing waiting: the ordinary form post, with the server's checks.
-      if (navigator.onLine && !form.getAttribute("data-pending")) return;
       e.preventDefault();
-      var data = readForm(form);
-      var bad = problems(data);
-      if (bad.length) return note(form, "Chưa lưu được: " + bad.join(" "), true);
-      enqueue(form, data).then(function () {
-        if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-        location.href = $("a.back").href;
+      // Online and nothing waiting: the form's own post, with the server's checks.
+      if (navigator.onLine && !form.getAttribute("data-pending")) postOnline(form);
+      else saveOnPhone(form);
+    });
+    window.addEventListener("pageshow", function () { $("button[type=submit]", form).disabled = false; });
+  }
+  function saveOnPhone(form) {
+    var data = readForm(form);
+    var bad = problems(data);
+    if (bad.length) return note(form, "Chưa lưu được: " + bad.join(" "), true);
+    enqueue(form, data).then(function () {
+      if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+      location.href = $("a.back").href;
+    });
+  }
+
+  /* ---------- online save: the plain post, by fetch ---------- */
+  // "Online" is the browser's guess: on weak 3G the post can die on the way. Sent by fetch, a
+  // dead network ends in the queue (a change of its own, with its base_version) and not on the
+  // browser's error page; whatever the server answers is shown as the browser would show it.
+  var POST_TIMEOUT = 15000;
+  function postOnline(form) {
+    var button = $("button[type=submit]", form);
+    if (button.disabled) return; // the first tap is still on its way
+    button.disabled = true;
+    var body = new URLSearchParams(new FormData(form)); // before readForm adds member tokens
+    withTimeout(POST_TIMEOUT, function (signal) {
+      return fetch(form.action, { method: "POST", body: body, credentials: "same-origin",
+        redirect: "follow", signal: signal }).then(function (r) {
+        return r.text().then(function (html) { return { response: r, html: html }; });
       });
+    }).then(function (answer) {
+      if (answer.response.redirected) return goTo(answer.response.url, answer.html, form);
+      showPage(answer.html); // 422 / 409: the server's page with its messages and the typed values
+    }, function () {
+      button.disabled = false;
+      saveOnPhone(form);
+    });
+  }
+  function withTimeout(ms, work) {
+    var control = window.AbortController ? new AbortController() : null;
+    var timer;
+    var late = new Promise(function (resolve, reject) {
+      timer = setTimeout(function () { if (control) control.abort(); reject(new Error("timeout")); }, ms);
+    });
+    var done = function () { clearTimeout(timer); };
+    var sent = work(control ? control.signal : undefined);
+    sent.then(done, done);
+    return Promise.race([sent, late]);
+  }
+  function goTo(url, html, form) {
+    // Following the redirect used up the server's "Đã lưu hộ …" message: carry it over.
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var flashes = $$(".flash", doc).map(function (p) { return [p.className, p.textContent]; });
+    try { sessionStorage.setItem("flash", JSON.stringify(flashes)); } catch (e) { /* full: go anyway */ }
+    var key = form.getAttribute("data-household");
+    location.assign(url.indexOf("#") < 0 && key ? url + "#h-" + key : url);
+  }
+  function showPage(html) {
+    // The new page runs its own copy of this file; this one must stop listening.
+    window.removeEventListener("online", onOnline);
+    window.removeEventListener("offline", onOffline);
+    clearTimeout(timer);
+    document.open();
+    document.write(html);
+    document.close();
+  }
+  function replayFlash() {
+    var saved = sessionStorage.getItem("flash");
+    sessionStorage.removeItem("flash");
+    if (!saved || $(".flash")) return;
+    var at = bar.nextSibling;
+    JSON.parse(saved).forEach(function (f) {
+      var p = document.createElement("p");
+      p.className = f[0];
+      p.setAttribute("role", "status");
+      p.textContent = f[1];
+      bar.parentNode.insertBefore(p, at);
     });
   }
   function note(form, text, error) {
@@ -432,8 +501,11 @@
     if (e.target.files[0]) openBackup(e.target.files[0]);
     e.target.value = "";
   });
-  window.addEventListener("online", function () { sync(); });
-  window.addEventListener("offline", function () { say("Mất mạng: việc lưu vẫn tiếp tục trên máy."); });
+  function onOnline() { sync(); }
+  function onOffline() { say("Mất mạng: việc lưu vẫn tiếp tục trên máy."); }
+  window.addEventListener("online", onOnline);
+  window.addEventListener("offline", onOffline);
+  replayFlash();
   var logout = $("form.logout");
   if (logout) logout.addEventListener("submit", function () {
     if (window.caches) caches.delete(PAGES);

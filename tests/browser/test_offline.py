@@ -169,6 +169,61 @@ def test_offline_edits_survive_reload_and_restart_then_sync_once(open_phone, bas
     assert count(Person) == 3 + 2 + 2  # World's three, two extra, two new: nothing doubled
 
 
+def test_online_save_on_a_dead_network_is_queued_and_sent_once(open_phone, base_url, live_app):
+    world, _ = world_with_three()
+    household = world.hh1
+    context, page = open_phone()
+    sign_in_and_prepare(page, base_url)  # the browser stays "online" throughout
+    posts = []
+
+    def dead_post(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        posts.append(route.request.url)
+        route.abort()
+
+    page.route("**/ho/**", dead_post)
+    page.route("**/api/sync/push", lambda route: route.abort())  # the network is dead for all
+    page.goto(f"{base_url}/ho/{household.token}")
+    page.check("#consent")
+    page.fill("#dia_chi", "Xóm Sóng Yếu")
+    choose(page, "cap_quang", "1")
+    save_and_back(page)  # not the browser's error page: back on the list, change kept
+    pending(page, 1)
+    assert posts == [f"{base_url}/ho/{household.token}"]
+    assert count(SyncChange) == 0
+    assert fresh(select(Household).where(Household.id == household.id))[0].version == 1
+
+    page.unroute("**/ho/**")
+    page.unroute("**/api/sync/push")
+    page.click("#sync-now")
+    pending(page, 0)
+    assert count(SyncChange) == 1
+    saved = fresh(select(Household).where(Household.id == household.id))[0]
+    assert (saved.dia_chi, saved.cap_quang, saved.version) == ("Xóm Sóng Yếu", True, 2)
+
+
+def test_online_save_shows_the_server_answer(open_phone, base_url, live_app):
+    world, _ = world_with_three()
+    context, page = open_phone()
+    sign_in_and_prepare(page, base_url)
+    page.goto(f"{base_url}/ho/{world.hh1.token}")
+    page.check("#consent")
+    page.fill("#chu_ho", "")
+    page.fill("#dia_chi", "Xóm Lỗi")
+    page.click(".savebar button[type=submit]")
+    page.wait_for_selector("#chu_ho-err")  # the server's 422 page, typed values kept
+    assert page.input_value("#dia_chi") == "Xóm Lỗi" and page.is_checked("#consent")
+    page.fill("#chu_ho", "Lê Văn Sửa")
+    page.click(".savebar button[type=submit]")
+    page.wait_for_selector(".flash:has-text('Đã lưu hộ HK-001')")
+    assert page.url.endswith(f"/thon/{world.thon1.token}/#h-{world.hh1.token}")
+    pending(page, 0)
+    saved = fresh(select(Household).where(Household.id == world.hh1.id))[0]
+    assert (saved.chu_ho, saved.dia_chi, saved.version) == ("Lê Văn Sửa", "Xóm Lỗi", 2)
+    assert count(SyncChange) == 0  # the ordinary post, not the queue
+
+
 def test_repeat_load_takes_the_shell_from_the_phone(open_phone, base_url, live_app):
     world, _ = world_with_three()
     context, page = open_phone()
