@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from survey_app import config
+from survey_app import config, errors
 from survey_app.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_template_helpers(app)
+    errors.register(app)
 
     @app.get("/")
     def index():

@@ -403,7 +403,14 @@
         return r.text().then(function (html) { return { response: r, html: html }; });
       });
     }).then(function (answer) {
-      if (answer.response.redirected) return goTo(answer.response.url, answer.html, form);
+      var r = answer.response;
+      // Signed out meanwhile (sent to the sign-in page, or the session's CSRF token is gone):
+      // keep what was typed in the queue; it is sent after signing in again.
+      if (r.status === 400 || new URL(r.url).pathname.indexOf("/dang-nhap") === 0) {
+        button.disabled = false;
+        return saveOnPhone(form);
+      }
+      if (r.redirected) return goTo(r.url, answer.html, form);
       showPage(answer.html); // 422 / 409: the server's page with its messages and the typed values
     }, function () {
       button.disabled = false;
