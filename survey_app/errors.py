@@ -2,6 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Trang gửi lên không đúng. Hãy quay lại và thử lại."),
@@ -17,10 +18,20 @@ def _page(code: int, detail: str | None = None):
     return render_template("errors.html", code=code, title=title, text=detail or text), code
 
 
+def _http_error(exc: HTTPException):
+    if exc.code is None or exc.code < 400:  # routing redirects are not errors
+        return exc
+    return _page(exc.code) if exc.code in MESSAGES else exc
+
+
 def register(app: Flask) -> None:
-    """Install the error pages on ``app``."""
-    for code in MESSAGES:
-        app.register_error_handler(code, lambda exc, code=code: _page(code))
+    """Install the error pages on ``app``.
+
+    Registered for the HTTPException class rather than per status code: Flask looks up
+    code-specific handlers of the app before class handlers of a blueprint, and the sync API's
+    blueprint must keep answering its errors as JSON.
+    """
+    app.register_error_handler(HTTPException, _http_error)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
