@@ -135,9 +135,10 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
     result = report.indicator(code)
     village_id = request.village.id if request.village is not None else None
     rows = [v for v in result.villages if village_id is None or v.village.id == village_id]
-    villages = {v.village.id: _figures(v, which) for v in rows}
+    decimals = report.rules.decimals
+    villages = {v.village.id: _figures(v, which, decimals) for v in rows}
     if village_id is None:
-        count, display = _figures(result, which)
+        count, display = _figures(result, which, decimals)
     else:
         count, display = villages.get(village_id, (0, numbers.NO_DATA))
     statement = evidence_statement(
@@ -165,7 +166,7 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
     )
 
 
-def _figures(ratio, which: str) -> tuple[int, str]:
+def _figures(ratio, which: str, decimals: int) -> tuple[int, str]:
     """Rows and display of a list: the counted ones, or those not counted (yet)."""
     num, den = ratio.numerator or 0, ratio.denominator or 0
     if which == NUMERATOR:
@@ -173,7 +174,7 @@ def _figures(ratio, which: str) -> tuple[int, str]:
     rest = den - num
     if not den:
         return 0, numbers.NO_DATA
-    return rest, numbers.display(rest, den)
+    return rest, numbers.display(rest, den, decimals)
 
 
 def _value_column(ind: Indicator, model):

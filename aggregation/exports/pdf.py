@@ -4,8 +4,8 @@ WeasyPrint needs ~15 ms and ~150 KB of memory per table row, so a 6.000-person l
 at once would take ~900 MB. Rows are therefore laid out in chunks: each chunk is rendered, its
 last (partly filled) page is dropped and its rows carried into the next chunk, so every page but
 a section's last is full and memory stays bounded. Pages are joined with pypdf, and each section
-is stamped with "Phụ lục 3.4 — Trang x/y" (a blank page set whose @page footer box prints each
-page's label) once its page count is known.
+is stamped with "Phụ lục 3.4 — Trang x/y" once its page count is known: a set of blank pages as
+long as the section, numbered with CSS page counters in the @page footer box, merged onto it.
 """
 
 from io import BytesIO
@@ -24,7 +24,6 @@ class _Book:
     """The PDF being assembled, page by page."""
 
     def __init__(self, title: str):
-        self.labels: list[str] = []  # footer of every page, in order
         self.writer = PdfWriter()
         self.writer.add_metadata({"/Title": title, "/Creator": "Khảo sát chuyển đổi số"})
 
@@ -37,15 +36,13 @@ class _Book:
             self.writer.add_page(page)
 
     def number(self, start: int, label: str) -> None:
-        """Footers 'label — Trang x/y' for the pages of the section that began at ``start``."""
+        """Stamp 'label — Trang x/y' on the pages of the section that began at ``start``."""
         count = self.pages - start
-        self.labels += [f"{label} — Trang {i}/{count}" for i in range(1, count + 1)]
-
-    def stamp(self) -> None:
-        """Print every page's footer (one blank page set, merged page by page)."""
-        footers = HTML(string=pdf_html.footers(self.labels)).write_pdf()
-        for page, footer in zip(self.writer.pages, PdfReader(BytesIO(footers)).pages, strict=True):
+        footers = HTML(string=pdf_html.footers(count, label)).write_pdf()
+        for i, footer in enumerate(PdfReader(BytesIO(footers)).pages):
+            page = self.writer.pages[start + i]
             page.merge_page(footer)
+            page.compress_content_streams()  # merging leaves the content uncompressed in memory
 
 
 def write_pdf(session, content, out, tick) -> None:
@@ -60,7 +57,6 @@ def write_pdf(session, content, out, tick) -> None:
         columns = [(c.header, c.width) for c in lst.columns]
         list_rows = _list_rows(session, lst)
         _section(book, pdf_html.heading(head, titles), columns, list_rows, head, lst.label, tick)
-    book.stamp()
     book.writer.write(out)
 
 

@@ -97,18 +97,18 @@ def summary_rows(rows) -> list[str]:
 SUMMARY_COLUMNS = list(zip(summary_table.HEADERS, summary_table.WIDTHS, strict=True))
 
 
-def footers(labels: list[str]) -> str:
-    """One blank page per label, the label printed in the page's bottom margin box.
+def footers(pages: int, label: str) -> str:
+    """``pages`` blank pages whose footer reads '<label> — Trang x/y' (CSS page counters).
 
-    Stamped onto the content pages once every section's page count is known, so a footer can
+    Stamped onto a section's content pages once its page count is known, so the footer can
     say "Phụ lục 3.4 — Trang 2/15" for a list laid out in several chunks.
     """
+    text = label.replace("\\", "").replace('"', "'")
     css = (
         "@page { size: A4 landscape; margin: 12mm 10mm 14mm;"
-        " @bottom-center { content: string(footer);"
+        f' @bottom-center {{ content: "{text} — Trang " counter(page) "/" counter(pages);'
         ' font: 8pt "DejaVu Sans", "Noto Sans", sans-serif; } }'
-        " div { string-set: footer content(); visibility: hidden; }"
         " div + div { break-before: page; }"
     )
-    pages = "".join(f"<div>{escape(label)}</div>" for label in labels)
-    return f"<!doctype html><html><head><style>{css}</style></head><body>{pages}</body></html>"
+    body = "<div></div>" * pages
+    return f"<!doctype html><html><head><style>{css}</style></head><body>{body}</body></html>"

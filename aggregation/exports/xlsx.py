@@ -10,6 +10,7 @@ import math
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -194,4 +195,4 @@ def _scope(content) -> str:
 
 
 def _letter(index: int) -> str:
-    return chr(ord("A") + index)
+    return get_column_letter(index + 1)

@@ -1,1 +1,1 @@
-
+"""Exports area: the export-evidence command, the download pages and their background jobs."""
