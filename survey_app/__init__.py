@@ -78,7 +78,14 @@ def _register_commands(app: Flask) -> None:
     from survey_app.imports.cli import import_households
     from survey_app.reports.cli import indicators
 
-    commands = (create_user, import_households, load_demo, generate_demo, indicators, export_evidence)
+    commands = (
+        create_user,
+        import_households,
+        load_demo,
+        generate_demo,
+        indicators,
+        export_evidence,
+    )
     for command in commands:
         app.cli.add_command(command)
 

@@ -84,7 +84,9 @@ class World:
             hh_other=make_household(other_village, "TS-001", "Phạm Văn Dũng"),
         )
         make_person(world.hh1, "Lê Văn Bình", date(1970, 1, 2))
-        make_person(world.hh2, "Trần Thị Cúc", date(1975, 7, 1), gioi_tinh="nu", birth_year_only=True)
+        make_person(
+            world.hh2, "Trần Thị Cúc", date(1975, 7, 1), gioi_tinh="nu", birth_year_only=True
+        )
         make_person(world.hh_other, "Phạm Văn Dũng")
         db.session.commit()
         return world

@@ -48,7 +48,9 @@ def skip_or_fail(reason: str):
 def _url_for(engine: str, sqlite_url: str) -> str:
     if engine == "postgresql":
         if not PG_URL:
-            skip_or_fail("PostgreSQL not configured: set TEST_DATABASE_URL to run this on PostgreSQL")
+            skip_or_fail(
+                "PostgreSQL not configured: set TEST_DATABASE_URL to run this on PostgreSQL"
+            )
         return PG_URL
     return sqlite_url
 
@@ -140,9 +142,7 @@ class AuthActions:
         self._client = client
 
     def login(self, username, password=builders.PASSWORD):
-        return self._client.post(
-            "/dang-nhap", data={"username": username, "password": password}
-        )
+        return self._client.post("/dang-nhap", data={"username": username, "password": password})
 
     def logout(self):
         return self._client.post("/dang-xuat")

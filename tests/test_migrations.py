@@ -16,9 +16,7 @@ def empty_db(db_engine, sqlite_url, tmp_path):
         url = "sqlite:///" + str(tmp_path / "migrations.db")
     else:
         url = conftest._url_for("postgresql", sqlite_url)
-    app = conftest.create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}
-    )
+    app = conftest.create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         if db_engine == "postgresql":
             with db.engine.begin() as conn:

@@ -5,7 +5,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from survey_app.accounts.services import AccountError, create_user as create_user_service
+from survey_app.accounts.services import AccountError
+from survey_app.accounts.services import create_user as create_user_service
 from survey_app.extensions import db
 from survey_app.places.services import find_commune
 
@@ -26,7 +27,9 @@ def create_user(username, role, commune_name, province_name, village_names, full
         _fail(f"Không tìm thấy xã '{commune_name}'.")
     villages = []
     for name in village_names:
-        village = next((v for v in commune.villages if v.name == name.strip()), None) if commune else None
+        village = (
+            next((v for v in commune.villages if v.name == name.strip()), None) if commune else None
+        )
         if village is None:
             _fail(f"Không tìm thấy thôn '{name}' trong xã '{commune_name}'.")
         villages.append(village)
@@ -42,4 +45,3 @@ def create_user(username, role, commune_name, province_name, village_names, full
 def _fail(message: str):
     click.echo(f"Lỗi: {message}", err=True)
     raise SystemExit(1)
-

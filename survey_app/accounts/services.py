@@ -41,9 +41,7 @@ def create_user(
         raise AccountError("Người dùng (trừ admin) phải thuộc một xã.")
     if any(v.commune_id != commune.id for v in villages):
         raise AccountError("Thôn được gán phải thuộc cùng xã với người dùng.")
-    taken = db.session.scalar(
-        select(User.id).where(func.lower(User.username) == username.lower())
-    )
+    taken = db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
     if taken:
         raise AccountError(f"Tên đăng nhập '{username}' đã có người dùng.")
     user = User(
@@ -58,7 +56,12 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record(
-        actor, "create", "user", user.id, username=username, role=role,
+        actor,
+        "create",
+        "user",
+        user.id,
+        username=username,
+        role=role,
         villages=[v.name for v in villages],
     )
     return user
@@ -98,8 +101,13 @@ def update_user(actor, user: User, full_name: str, phone: str | None, role: str,
     changed = {k: v for k, v in new.items() if old[k] != v}
     if changed:
         audit.record(
-            actor, "update", "user", user.id, username=user.username,
-            old={k: old[k] for k in changed}, new=changed,
+            actor,
+            "update",
+            "user",
+            user.id,
+            username=user.username,
+            old={k: old[k] for k in changed},
+            new=changed,
         )
     return user
 
@@ -152,7 +160,12 @@ def set_user_active(actor, user: User, active: bool) -> User:
         db.session.flush()
         action = "reactivate" if active else "deactivate"
         audit.record(
-            actor, action, "user", user.id, username=user.username,
-            old={"active": not active}, new={"active": active},
+            actor,
+            action,
+            "user",
+            user.id,
+            username=user.username,
+            old={"active": not active},
+            new={"active": active},
         )
     return user

@@ -102,8 +102,13 @@ def set_village_active(actor, village: Village, active: bool) -> Village:
         db.session.flush()
         action = "reactivate" if active else "deactivate"
         audit.record(
-            actor, action, "village", village.token, name=village.name,
-            old={"active": not active}, new={"active": active},
+            actor,
+            action,
+            "village",
+            village.token,
+            name=village.name,
+            old={"active": not active},
+            new={"active": active},
         )
     return village
 
@@ -130,8 +135,15 @@ def merge_village(actor, source: Village, target: Village) -> int:
     db.session.flush()
     db.session.expire_all()  # bulk UPDATEs bypass the identity map
     audit.record(
-        actor, "merge", "village", source.token, name=source.name, into=target.token,
-        into_name=target.name, households=list(moved), users=users,
+        actor,
+        "merge",
+        "village",
+        source.token,
+        name=source.name,
+        into=target.token,
+        into_name=target.name,
+        households=list(moved),
+        users=users,
     )
     return len(moved)
 
