@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from survey_app import config, errors
+from survey_app import compression, config, errors
 from survey_app.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_commands(app)
     _register_template_helpers(app)
     errors.register(app)
+    compression.register(app)
 
     @app.get("/")
     def index():

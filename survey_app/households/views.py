@@ -1,7 +1,5 @@
 """The volunteer's flow: my villages → household list → household page (one form, one "Lưu")."""
 
-import gzip
-
 from flask import (
     Blueprint,
     current_app,
@@ -40,23 +38,6 @@ NAV = (
     ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
 )
 LIST_ARGS = ("q", "tt", "trang")
-
-
-@bp.after_request
-def _gzip(response):
-    """Compress our pages: a 15-member household page is long and repetitive, and volunteers are
-    often on weak 3G, where gzip turns ~100 KB into a few KB."""
-    if (
-        response.mimetype != "text/html"
-        or response.direct_passthrough
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-        or "Content-Encoding" in response.headers
-    ):
-        return response
-    response.set_data(gzip.compress(response.get_data(), compresslevel=6))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
 
 
 @bp.app_context_processor

@@ -1,7 +1,5 @@
 """Village and commune dashboards, the "Cần hỗ trợ" list, commune settings, manual indicators."""
 
-import gzip
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -29,23 +27,6 @@ from survey_app.reports import pages, services
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 staff_only = roles_required(ADMIN, COMMUNE_OFFICER)
-
-
-@bp.after_request
-def _gzip(response):
-    """Compress our pages: a "Cần hỗ trợ" list of a big thôn is ~100 KB of repetitive HTML, and
-    volunteers are often on weak 3G."""
-    if (
-        response.mimetype != "text/html"
-        or response.direct_passthrough
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-        or "Content-Encoding" in response.headers
-    ):
-        return response
-    response.set_data(gzip.compress(response.get_data(), compresslevel=6))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
 
 
 @bp.app_template_filter("vn_percent")

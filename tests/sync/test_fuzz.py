@@ -177,7 +177,9 @@ def _plan(draw, before: Snapshot, ctx: dict, history: list, serial) -> Plan:
         elif tag == "stale":
             plan.items.append(("broken", {"kind": "update"}, {}))
         elif tag == "broken":
-            _, change, _ = _valid(m, before, ctx, plan, mine, serial, mark=False)
+            # A household an earlier change of this batch updated is one version on: a broken
+            # change to it would rightly be answered "conflict", so broken ones take a free one.
+            _, change, _ = _valid(m, before, ctx, plan, free, serial, mark=True)
             extra = fuzz.FOR_CREATE if change["kind"] == "create" else fuzz.FOR_UPDATE
             mutations = fuzz.COMMON + extra
             mutations[m["mutation"] % len(mutations)](draw, change, ctx)
