@@ -7,7 +7,6 @@ changes nothing: the file is written beside FILE and moved into place only when 
 """
 
 import getpass
-from datetime import date
 from pathlib import Path
 
 import click
@@ -17,18 +16,7 @@ from aggregation.exports import ExportError, ExportRequest, format_of
 from survey_app.exports import services
 from survey_app.extensions import db
 from survey_app.places.models import Village
-from survey_app.reports.cli import find_commune_or_fail
-
-
-def _as_of(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            "dùng dạng YYYY-MM-DD, ví dụ 2023-12-31", param_hint="--as-of"
-        ) from None
+from survey_app.reports.cli import find_commune_or_fail, parse_as_of
 
 
 def _out(value: str) -> tuple[Path, str]:
@@ -73,7 +61,7 @@ def export_evidence(
     commune_name, province, criteria_id, year, as_of, village_name, out, codes, complement, **flags
 ):
     """Write evidence lists, the summary table or the draft report to a file."""
-    as_of_date = _as_of(as_of)
+    as_of_date = parse_as_of(as_of)
     path, fmt = _out(out)
     commune = find_commune_or_fail(commune_name, province)
     request = ExportRequest(

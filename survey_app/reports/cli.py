@@ -26,7 +26,8 @@ def find_commune_or_fail(name: str, province: str | None) -> Commune:
     return found[0]
 
 
-def _parse_as_of(value: str | None) -> date | None:
+def parse_as_of(value: str | None) -> date | None:
+    """The --as-of option as a date (None when not given); a clear error when malformed."""
     if not value:
         return None
     try:
@@ -62,7 +63,7 @@ def _text(report) -> str:
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json")
 def indicators(commune_name, province, criteria_id, year, as_of, fmt):
     """Print a criteria set's indicators for a commune (JSON of shared/interfaces.md)."""
-    as_of_date = _parse_as_of(as_of)
+    as_of_date = parse_as_of(as_of)
     try:
         get_criteria(criteria_id)
     except CriteriaError as exc:
