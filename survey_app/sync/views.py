@@ -4,7 +4,6 @@ Every answer is JSON, errors too: a phone whose session ran out gets 401 (not th
 so it keeps its queue and asks the volunteer to sign in again.
 """
 
-import gzip
 import json
 
 from flask import abort, current_app, jsonify, request
@@ -17,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from household_forms.sync import MAX_MEMBERS, HouseholdOut, flatten_errors, iso_utc
 from survey_app.access import visible_villages_stmt
+from survey_app.compression import gzip_response
 from survey_app.extensions import csrf, db
 from survey_app.places.models import Village
 from survey_app.sync import cli, feed, services
@@ -80,16 +80,7 @@ def _no_store_and_gzip(response):
     """Personal data: no HTTP cache (nor service worker cache) keeps it. Pages of households
     shrink about 8× with gzip (570 KB → 73 KB for a thôn of 360), which counts on weak 3G."""
     response.headers["Cache-Control"] = "no-store"
-    if (
-        "gzip" in request.headers.get("Accept-Encoding", "")
-        and not response.direct_passthrough
-        and "Content-Encoding" not in response.headers
-        and (response.content_length or 0) > 1024
-    ):
-        response.set_data(gzip.compress(response.get_data(), compresslevel=6))
-        response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-    return response
+    return gzip_response(response, ("application/json",), min_bytes=1024)
 
 
 @bp.errorhandler(CSRFError)
