@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey_app.accounts.models import COMMUNE_OFFICER, ROLE_LABELS, VILLAGE_HEAD, VOLUNTEER
+from survey_app.text import squeeze
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -35,10 +36,6 @@ def suggest_password() -> str:
     return f"{chars[:5]}-{chars[5:]}"
 
 
-def _strip(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
 def _lower(value):
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -57,7 +54,7 @@ class CheckboxesField(SelectMultipleField):
 class VillageForm(FlaskForm):
     name = StringField(
         "Tên thôn",
-        filters=[_strip],
+        filters=[squeeze],
         validators=[DataRequired("Vui lòng nhập tên thôn."), Length(max=120)],
     )
 
@@ -81,7 +78,7 @@ PASSWORD_VALIDATORS = [
 class UserForm(FlaskForm):
     full_name = StringField(
         "Họ và tên",
-        filters=[_strip],
+        filters=[squeeze],
         validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)],
     )
     phone = TelField(

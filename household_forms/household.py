@@ -28,15 +28,11 @@ from survey_app.households.vocabulary import (
     PERSON_YESNO,
     VNEID,
 )
+from survey_app.text import squeeze
 
 TRI_OPTIONS = (("1", True, "Có"), ("0", False, "Không"), ("", None, "Chưa hỏi"))
 BIRTH_HINT = "Chỉ biết năm thì nhập năm, ví dụ 1958. Biết đủ thì nhập 05/03/1958."
 _DATE_RE = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$")
-
-
-def _strip(value):
-    """Trim and collapse inner spaces: names typed on phones often carry double spaces."""
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def parse_birth(text: str, today: date | None = None) -> tuple[date, bool]:
@@ -110,12 +106,12 @@ class MemberForm(Form):
     removed = HiddenField(default="")
     ho_ten = StringField(
         "Họ và tên",
-        filters=[_strip],
+        filters=[squeeze],
         validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)],
     )
     ngay_sinh = StringField(
         "Ngày sinh hoặc năm sinh",
-        filters=[_strip],
+        filters=[squeeze],
         validators=[DataRequired("Vui lòng nhập năm sinh hoặc ngày sinh.")],
     )
     gioi_tinh = SegmentField(
@@ -125,7 +121,7 @@ class MemberForm(Form):
     )
     # Shown as a list of QUAN_HE but free text underneath: imported files carry relations
     # outside the usual list ("Con nuôi"), and those must survive an edit.
-    quan_he = StringField("Quan hệ với chủ hộ", filters=[_strip], validators=[Length(max=40)])
+    quan_he = StringField("Quan hệ với chủ hộ", filters=[squeeze], validators=[Length(max=40)])
     cu_tru = SegmentField(
         "Tình trạng cư trú",
         options=[(k, k, v) for k, v in CU_TRU.items()],
@@ -189,16 +185,18 @@ class HouseholdForm(FlaskForm):
         validators=[DataRequired("Cần hộ đồng ý trước khi ghi thông tin. Hãy hỏi rồi đánh dấu.")],
     )
     ma_ho = StringField(
-        "Mã hộ", filters=[_strip], validators=[DataRequired("Vui lòng nhập mã hộ."), Length(max=40)]
+        "Mã hộ",
+        filters=[squeeze],
+        validators=[DataRequired("Vui lòng nhập mã hộ."), Length(max=40)],
     )
     chu_ho = StringField(
         "Họ tên chủ hộ",
-        filters=[_strip],
+        filters=[squeeze],
         validators=[DataRequired("Vui lòng nhập họ tên chủ hộ."), Length(max=120)],
     )
-    dia_chi = StringField("Địa chỉ", filters=[_strip], validators=[Length(max=255)])
+    dia_chi = StringField("Địa chỉ", filters=[squeeze], validators=[Length(max=255)])
     so_dien_thoai = StringField(
-        "Số điện thoại", filters=[_strip], validators=[Length(max=20), _phone]
+        "Số điện thoại", filters=[squeeze], validators=[Length(max=20), _phone]
     )
     m = FieldList(FormField(MemberForm))
 

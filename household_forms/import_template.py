@@ -14,6 +14,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
 from survey_app.households.vocabulary import CU_TRU, GIOI_TINH, QUAN_HE, VNEID
+from survey_app.text import fold
 
 HOUSEHOLD, PERSON = "household", "person"
 YES_NO = ("Có", "Không")
@@ -77,12 +78,6 @@ class CellError:
     column: str  # the header as written in the file
     value: str
     reason: str
-
-
-def fold(text: str) -> str:
-    """Lower case without Vietnamese diacritics (đ → d), for comparing words people type."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
 @lru_cache(maxsize=4096)  # a file repeats a handful of words ("Có", "Không") thousands of times

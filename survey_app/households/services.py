@@ -8,7 +8,6 @@ out are deleted. Yes/no values are True / False / None, and None ("chưa hỏi")
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +18,7 @@ from survey_app.accounts.models import User
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO
+from survey_app.text import fold
 from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
 
@@ -200,14 +200,6 @@ def _mark_surveyed(actor, household: Household) -> None:
 
 # Reading: the household list of a village. A village has a few hundred households, so the
 # search runs in Python over its rows, which lets it ignore Vietnamese diacritics on any engine.
-
-_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
-
-
-def fold(text: str | None) -> str:
-    """Lower case without diacritics: 'Nguyễn Đức' → 'nguyen duc', as people type on phones."""
-    decomposed = unicodedata.normalize("NFD", (text or "").translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 @dataclass
