@@ -11,6 +11,7 @@ import unicodedata
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from household_forms.household import birth_text, parse_birth
+from survey_app.households import status as visit_status
 from survey_app.households.vocabulary import (
     CU_TRU,
     GIOI_TINH,
@@ -315,6 +316,8 @@ class _HouseholdOutFields(Schema):
     consent_at = fields.Function(lambda h: iso_utc(h.consent_at))
     surveyed_at = fields.Function(lambda h: iso_utc(h.surveyed_at))
     updated_at = fields.Function(lambda h: iso_utc(h.updated_at))
+    status = fields.Function(lambda h: visit_status.household_status(h))
+    status_label = fields.Function(lambda h: visit_status.LABELS[visit_status.household_status(h)])
 
 
 def _tri_out(keys) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from survey_app import audit
 from survey_app.accounts.models import User
 from survey_app.extensions import db
+from survey_app.households import status as visit_status
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO
 from survey_app.text import fold
@@ -211,6 +212,10 @@ class HouseholdRow:
     surveyed_at: datetime | None
     surveyed_by: str | None
 
+    @property
+    def status(self) -> str:
+        return visit_status.household_status(self)
+
 
 def village_rows(village_id: int) -> list[HouseholdRow]:
     """Every household of a village, as light rows sorted by mã hộ (numbers in natural order)."""
@@ -240,9 +245,7 @@ _DIGITS = re.compile(r"(\d+)")
 def search_rows(rows: list[HouseholdRow], query: str, status: str) -> list[HouseholdRow]:
     """Rows matching every word of ``query`` (name, mã hộ or address) and the status filter."""
     words = fold(query).split()
-    if status in ("chua", "da"):
-        want = status == "da"
-        rows = [row for row in rows if (row.surveyed_at is not None) == want]
+    rows = [row for row in rows if visit_status.in_filter(row.status, status)]
     if not words:
         return rows
     return [row for row in rows if _matches(row, words)]

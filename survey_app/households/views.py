@@ -21,6 +21,7 @@ from survey_app.access import get_household_or_404, get_village_or_404, visible_
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD, VOLUNTEER
 from survey_app.extensions import db
 from survey_app.households import services
+from survey_app.households import status as visit_status
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO, QUAN_HE
 from survey_app.places.models import Village
 
@@ -100,6 +101,9 @@ def village(village_token):
         page=page,
         pages=pages,
         dashboard_url=_village_dashboard_url(village),
+        filters=visit_status.FILTERS,
+        filter_labels=visit_status.FILTER_LABELS,
+        status_labels=visit_status.LABELS,
     )
 
 
