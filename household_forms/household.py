@@ -5,22 +5,22 @@ the browser are clones of a <template> with the next free index; rows the volunt
 ``removed=1`` so they are re-rendered hidden after an error and dropped on save.
 """
 
-import re
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
     FieldList,
+    FloatField,
     Form,
     FormField,
     HiddenField,
     IntegerField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
+from household_forms import rules
+from household_forms.rules import BIRTH_HINT, birth_text  # noqa: F401 (the page uses them)
 from survey_app.households.vocabulary import (
     CU_TRU,
     GIOI_TINH,
@@ -28,37 +28,29 @@ from survey_app.households.vocabulary import (
     PERSON_YESNO,
     VNEID,
 )
-from survey_app.text import squeeze
+from survey_app.timeutil import vn_today
 
 TRI_OPTIONS = (("1", True, "Có"), ("0", False, "Không"), ("", None, "Chưa hỏi"))
-BIRTH_HINT = "Chỉ biết năm thì nhập năm, ví dụ 1958. Biết đủ thì nhập 05/03/1958."
-_DATE_RE = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$")
 
 
-def parse_birth(text: str, today: date | None = None) -> tuple[date, bool]:
-    """'1958' → (1 July 1958, True); '05/03/1958' → (5 March 1958, False); else ValueError."""
-    text = (text or "").strip()
-    today = today or date.today()
-    if re.fullmatch(r"\d{4}", text):
-        year, year_only = int(text), True
-        born = date(year, 7, 1)  # domain.md convention: only the year known → 1 July
-    else:
-        match = _DATE_RE.match(text)
-        if not match:
-            raise ValueError("Nhập năm sinh (1958) hoặc ngày/tháng/năm (05/03/1958).")
-        day, month, year = (int(g) for g in match.groups())
+def text_rule(key: str):
+    """A WTForms filter + validator pair for rules.check_text: the same limit and message as the
+    sync API and the phone; never a silent cut (no maxlength on the input)."""
+
+    def validate(form, field):
         try:
-            born, year_only = date(year, month, day), False
-        except ValueError:
-            raise ValueError("Ngày sinh không có thật, xin kiểm tra lại.") from None
-    if year < 1900 or year > today.year or (not year_only and born > today):
-        raise ValueError(f"Năm sinh phải từ 1900 đến {today.year}.")
-    return born, year_only
+            field.data = rules.check_text(key, field.data)
+        except rules.RuleError as exc:
+            raise StopValidation(str(exc)) from None
+
+    return validate
 
 
-def birth_text(born: date, year_only: bool) -> str:
-    """The text a volunteer would type for a stored birth date."""
-    return str(born.year) if year_only else born.strftime("%d/%m/%Y")
+def _phone(form, field):
+    try:
+        rules.clean_phone(field.data)
+    except rules.RuleError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class SegmentField(Field):
@@ -104,29 +96,21 @@ class MemberForm(Form):
 
     token = HiddenField()
     removed = HiddenField(default="")
-    ho_ten = StringField(
-        "Họ và tên",
-        filters=[squeeze],
-        validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=120)],
-    )
-    ngay_sinh = StringField(
-        "Ngày sinh hoặc năm sinh",
-        filters=[squeeze],
-        validators=[DataRequired("Vui lòng nhập năm sinh hoặc ngày sinh.")],
-    )
+    ho_ten = StringField("Họ và tên", validators=[text_rule("ho_ten")])
+    ngay_sinh = StringField("Ngày sinh hoặc năm sinh", validators=[text_rule("ngay_sinh")])
     gioi_tinh = SegmentField(
         "Giới tính",
         options=[(k, k, v) for k, v in GIOI_TINH.items()],
-        required="Vui lòng chọn giới tính.",
+        required=rules.REQUIRED["gioi_tinh"],
     )
     # Shown as a list of QUAN_HE but free text underneath: imported files carry relations
     # outside the usual list ("Con nuôi"), and those must survive an edit.
-    quan_he = StringField("Quan hệ với chủ hộ", filters=[squeeze], validators=[Length(max=40)])
+    quan_he = StringField("Quan hệ với chủ hộ", validators=[text_rule("quan_he")])
     cu_tru = SegmentField(
         "Tình trạng cư trú",
         options=[(k, k, v) for k, v in CU_TRU.items()],
         default="co_mat",
-        required="Vui lòng chọn tình trạng cư trú.",
+        required=rules.REQUIRED["cu_tru"],
     )
     vneid = SegmentField(
         "VNeID (định danh điện tử)",
@@ -145,13 +129,13 @@ class MemberForm(Form):
 
     def validate_ngay_sinh(self, field):
         try:
-            parse_birth(field.data)
-        except ValueError as exc:
+            rules.parse_birth(field.data, vn_today())
+        except rules.RuleError as exc:
             raise ValidationError(str(exc)) from None
 
     def to_data(self) -> dict:
         """Clean values for services.save_household."""
-        born, year_only = parse_birth(self.ngay_sinh.data)
+        born, year_only = rules.parse_birth(self.ngay_sinh.data, vn_today())
         data = {
             "token": self.token.data or None,
             "ho_ten": self.ho_ten.data,
@@ -170,39 +154,29 @@ for _key, _label in PERSON_YESNO.items():
     setattr(MemberForm, _key, tri_field(_label))
 
 
-def _phone(form, field):
-    digits = re.sub(r"[\s.\-]", "", field.data or "")
-    if digits and not re.fullmatch(r"\+?\d{9,12}", digits):
-        raise ValidationError("Số điện thoại không đúng, ví dụ 0912345678.")
-
-
 class HouseholdForm(FlaskForm):
     """The whole household page: one form, one "Lưu"."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
-    consent = BooleanField(
-        "Hộ đã đồng ý cho ghi thông tin",
-        validators=[DataRequired("Cần hộ đồng ý trước khi ghi thông tin. Hãy hỏi rồi đánh dấu.")],
-    )
-    ma_ho = StringField(
-        "Mã hộ",
-        filters=[squeeze],
-        validators=[DataRequired("Vui lòng nhập mã hộ."), Length(max=40)],
-    )
-    chu_ho = StringField(
-        "Họ tên chủ hộ",
-        filters=[squeeze],
-        validators=[DataRequired("Vui lòng nhập họ tên chủ hộ."), Length(max=120)],
-    )
-    dia_chi = StringField("Địa chỉ", filters=[squeeze], validators=[Length(max=255)])
-    so_dien_thoai = StringField(
-        "Số điện thoại", filters=[squeeze], validators=[Length(max=20), _phone]
-    )
+    consent = BooleanField("Hộ đã đồng ý cho ghi thông tin")
+    ma_ho = StringField("Mã hộ", validators=[text_rule("ma_ho")])
+    chu_ho = StringField("Họ tên chủ hộ", validators=[text_rule("chu_ho")])
+    dia_chi = StringField("Địa chỉ", validators=[text_rule("dia_chi")])
+    so_dien_thoai = StringField("Số điện thoại", validators=[_phone])
+    note = StringField("Ghi chú về hộ", validators=[text_rule("note")])
+    gps_lat = FloatField(widget=HiddenField.widget, validators=[Optional(), NumberRange(-90, 90)])
+    gps_lng = FloatField(widget=HiddenField.widget, validators=[Optional(), NumberRange(-180, 180)])
+    gps_accuracy = FloatField(widget=HiddenField.widget, validators=[Optional(), NumberRange(0)])
+    back = HiddenField()  # where the visit started (a local path), to return there after "Lưu"
     m = FieldList(FormField(MemberForm))
+
+    def validate_consent(self, field):
+        if not field.data:
+            raise ValidationError(rules.REQUIRED["consent"])
 
     def validate_m(self, field):
         if not any(not entry.form.is_removed for entry in field.entries):
-            raise ValidationError("Hộ phải có ít nhất một thành viên. Bấm “Thêm thành viên”.")
+            raise ValidationError(rules.REQUIRED["members"])
 
     def live_members(self):
         """Member rows not marked removed."""
@@ -210,15 +184,18 @@ class HouseholdForm(FlaskForm):
 
     def to_data(self) -> dict:
         """Clean values for services.save_household / create_household."""
-        phone = re.sub(r"[\s.\-]", "", self.so_dien_thoai.data or "")
         data = {
             "consent": bool(self.consent.data),
             "ma_ho": self.ma_ho.data,
             "chu_ho": self.chu_ho.data,
             "dia_chi": self.dia_chi.data or "",
-            "so_dien_thoai": phone or None,
+            "so_dien_thoai": rules.clean_phone(self.so_dien_thoai.data),
+            "note": self.note.data or "",
             "members": [member.to_data() for member in self.live_members()],
         }
+        if self.gps_lat.data is not None and self.gps_lng.data is not None:
+            data |= {"gps_lat": self.gps_lat.data, "gps_lng": self.gps_lng.data}
+            data["gps_accuracy"] = self.gps_accuracy.data
         data.update({key: self[key].data for key in HOUSEHOLD_YESNO})
         return data
 
@@ -228,7 +205,7 @@ class HouseholdForm(FlaskForm):
         if "csrf_token" in self and self.csrf_token.errors:
             links.append(("hh", "Phiên làm việc đã hết hạn, hãy bấm “Lưu” lần nữa."))
         for field in self:
-            if field.name not in ("m", "csrf_token", "version"):
+            if field.name not in ("m", "csrf_token", "version", "back"):
                 links += [(field.id, f"{field.label.text}: {e}") for e in field.errors]
         links += [("members", e) for e in self.m.errors if isinstance(e, str)]
         for number, member in enumerate(self.live_members(), start=1):
@@ -244,7 +221,8 @@ for _key, _label in HOUSEHOLD_YESNO.items():
 
 def initial_data(household) -> dict:
     """Form data (for a GET) from a stored household and its members."""
-    keys = ("ma_ho", "chu_ho", "dia_chi", *HOUSEHOLD_YESNO)
+    keys = ("ma_ho", "chu_ho", "dia_chi", "note", "gps_lat", "gps_lng", "gps_accuracy")
+    keys += tuple(HOUSEHOLD_YESNO)
     data = {key: getattr(household, key) for key in keys}
     data["so_dien_thoai"] = household.so_dien_thoai or ""
     data["version"] = household.version

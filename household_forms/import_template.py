@@ -13,12 +13,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
+from household_forms import rules
 from survey_app.households.vocabulary import CU_TRU, GIOI_TINH, QUAN_HE, VNEID
 from survey_app.text import fold
 
 HOUSEHOLD, PERSON = "household", "person"
 YES_NO = ("Có", "Không")
-MIN_BIRTH_YEAR = 1900
+LIMIT = rules.MAX_LENGTH
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,21 @@ def _yesno(key: str, header: str, level: str = PERSON) -> Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("thon", "Thôn", "text", HOUSEHOLD, True, 120),
-    Column("ma_ho", "Mã hộ", "code", HOUSEHOLD, True, 40),
-    Column("chu_ho", "Chủ hộ", "text", HOUSEHOLD, max_length=120),
-    Column("dia_chi", "Địa chỉ", "text", HOUSEHOLD, max_length=255),
+    Column("ma_ho", "Mã hộ", "code", HOUSEHOLD, True, LIMIT["ma_ho"]),
+    Column("chu_ho", "Chủ hộ", "text", HOUSEHOLD, max_length=LIMIT["chu_ho"]),
+    Column("dia_chi", "Địa chỉ", "text", HOUSEHOLD, max_length=LIMIT["dia_chi"]),
     Column("so_dien_thoai", "Số điện thoại", "phone", HOUSEHOLD),
-    Column("ho_ten", "Họ và tên", "text", PERSON, True, 120),
+    Column("ho_ten", "Họ và tên", "text", PERSON, True, LIMIT["ho_ten"]),
     Column("ngay_sinh", "Ngày sinh", "birth", PERSON, True),
     Column("gioi_tinh", "Giới tính", "gioi_tinh", PERSON, True, choices=tuple(GIOI_TINH.values())),
-    Column("quan_he", "Quan hệ với chủ hộ", "quan_he", PERSON, max_length=40, choices=QUAN_HE),
+    Column(
+        "quan_he",
+        "Quan hệ với chủ hộ",
+        "quan_he",
+        PERSON,
+        max_length=LIMIT["quan_he"],
+        choices=QUAN_HE,
+    ),
     Column("cu_tru", "Tình trạng cư trú", "cu_tru", PERSON, choices=tuple(CU_TRU.values())),
     _yesno("dt_thong_minh", "Điện thoại thông minh"),
     _yesno("ptt_an_toan", "Phần mềm an toàn thông tin"),
@@ -171,8 +179,6 @@ VNEID_WORDS = _words(VNEID, k="khong", muc_do_1="muc_1", muc_do_2="muc_2")
 CU_TRU_WORDS = _words(CU_TRU, chuyen_di="da_chuyen_di", mat="da_mat")
 GIOI_TINH_WORDS = _words(GIOI_TINH)
 QUAN_HE_WORDS = {word_key(word): word for word in QUAN_HE}
-DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def parse_yesno(raw) -> bool:
@@ -200,41 +206,27 @@ parse_gioi_tinh = _choice(GIOI_TINH_WORDS, "Chỉ nhận Nam hoặc Nữ")
 
 
 def parse_birth(raw, today: date) -> tuple[date, bool]:
-    """(effective birth date, year only?): a bare year means 1 July of it (domain.md)."""
-    if isinstance(raw, datetime | date):
-        return _check_birth(raw.date() if isinstance(raw, datetime) else raw, False, today)
-    text = clean_text(raw)
-    if re.fullmatch(r"\d{4}", text):
-        return _check_birth(date(int(text), 7, 1), True, today)
-    day_first, iso = DATE_RE.fullmatch(text), ISO_RE.fullmatch(text)
-    if not (day_first or iso):
-        raise CellProblem("Ngày sinh phải có dạng dd/mm/yyyy hoặc chỉ năm yyyy")
-    d, m, y = day_first.groups() if day_first else reversed(iso.groups())
+    """(effective birth date, year only?) by rules.parse_birth; a date cell is a full date."""
+    if isinstance(raw, datetime):
+        raw = raw.date()
     try:
-        born = date(int(y), int(m), int(d))
-    except ValueError:
-        raise CellProblem("Ngày không có thật") from None
-    return _check_birth(born, False, today)
-
-
-def _check_birth(born: date, year_only: bool, today: date) -> tuple[date, bool]:
-    if born.year < MIN_BIRTH_YEAR or born.year > today.year or (not year_only and born > today):
-        raise CellProblem(f"Ngày sinh phải từ năm {MIN_BIRTH_YEAR} đến hôm nay")
-    return born, year_only
+        return rules.parse_birth(raw if isinstance(raw, date) else clean_text(raw), today)
+    except rules.RuleError as exc:
+        raise CellProblem(str(exc)) from None
 
 
 def parse_phone(raw) -> str:
-    compact = re.sub(r"[\s.\-()]", "", clean_text(raw))
-    if not re.fullmatch(r"\+?\d{8,15}", compact):
-        raise CellProblem("Số điện thoại chỉ gồm chữ số (8 đến 15 số)")
-    # Spreadsheets store 0912345678 as the number 912345678: Vietnamese numbers have 10 digits.
-    return "0" + compact if len(compact) == 9 and compact[0] != "0" else compact
+    """A phone cell by rules.clean_phone (the page's and the phone's rule)."""
+    try:
+        return rules.clean_phone(clean_text(raw))
+    except rules.RuleError as exc:
+        raise CellProblem(str(exc)) from None
 
 
 def parse_text(column: Column, raw) -> str:
     text = clean_text(raw)
     if column.max_length and len(text) > column.max_length:
-        raise CellProblem(f"Dài quá {column.max_length} ký tự")
+        raise CellProblem(rules.TOO_LONG.format(max=column.max_length, length=len(text)))
     if column.kind == "quan_he":
         return QUAN_HE_WORDS.get(word_key(text), text)
     return text

@@ -1,16 +1,17 @@
 """What a phone may push (changes to households) and how a pulled household looks, as JSON.
 
-The rules are the household page's (household_forms/household.py): the same lengths, the same
-birth formats ("1958" or "05/03/1958"), the same phone check, names trimmed the same way. Yes/no
-items take true / false / null, and null ("chưa hỏi") is never false. Messages are Vietnamese.
+Every value is checked by household_forms/rules.py, the one source the page form, the import and
+the phone use too: the same lengths, birth formats, phone check and messages. Yes/no items take
+true / false / null, and null ("chưa hỏi") is never false. Messages are Vietnamese.
 """
 
 import re
-import unicodedata
+from datetime import date
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
-from household_forms.household import birth_text, parse_birth
+from household_forms import rules
+from household_forms.rules import birth_text
 from survey_app.households import status as visit_status
 from survey_app.households.vocabulary import (
     CU_TRU,
@@ -19,6 +20,7 @@ from survey_app.households.vocabulary import (
     PERSON_YESNO,
     VNEID,
 )
+from survey_app.timeutil import vn_today
 
 MAX_MEMBERS = 50
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
@@ -41,32 +43,21 @@ class VnSchema(Schema):
         unknown = RAISE
 
 
-def _clean_text(value: str) -> str:
-    """Trim and collapse spaces like the page form; refuse control or unpaired characters."""
-    value = " ".join(value.split())
-    if any(unicodedata.category(ch)[0] == "C" for ch in value):
-        raise ValidationError("Có ký tự không hợp lệ.")
-    return value
-
-
 class Text(fields.String):
-    """A trimmed one-line text of at most ``max_length`` characters."""
+    """A one-line text checked by rules.check_text(key): trimmed, limited, maybe required."""
 
     default_error_messages = {**MESSAGES, "invalid": "Phải là chuỗi chữ."}
 
-    def __init__(self, max_length: int, empty_message: str | None = None, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("maxLength", max_length)
+    def __init__(self, key: str, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("maxLength", rules.MAX_LENGTH[key])
         super().__init__(**kwargs)
-        self.max_length = max_length
-        self.empty_message = empty_message
+        self.key = key
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = _clean_text(super()._deserialize(value, attr, data, **kwargs))
-        if len(value) > self.max_length:
-            raise ValidationError(f"Dài quá {self.max_length} ký tự.")
-        if not value and self.empty_message:
-            raise ValidationError(self.empty_message)
-        return value
+        try:
+            return rules.check_text(self.key, super()._deserialize(value, attr, data, **kwargs))
+        except rules.RuleError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class Tri(fields.Field):
@@ -142,36 +133,66 @@ class StrictBool(fields.Field):
 
 
 class Phone(fields.String):
-    """A Vietnamese phone number like the page form takes it; "" or null = none."""
+    """A Vietnamese phone number (rules.clean_phone); "" or null = none."""
 
     default_error_messages = {**MESSAGES, "invalid": "Phải là chuỗi chữ."}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        digits = re.sub(r"[\s.\-]", "", super()._deserialize(value, attr, data, **kwargs))
-        if digits and not re.fullmatch(r"\+?\d{9,12}", digits):
-            raise ValidationError("Số điện thoại không đúng, ví dụ 0912345678.")
-        return digits or None
+        try:
+            return rules.clean_phone(super()._deserialize(value, attr, data, **kwargs))
+        except rules.RuleError as exc:
+            raise ValidationError(str(exc)) from None
 
 
-class Birth(Text):
-    """Birth: "1958" (year only: 1 July, domain.md) or "05/03/1958" → (date, year_only)."""
+class Birth(fields.String):
+    """Birth: "1958" (year only: 1 July, domain.md) or a full date → (date, year_only)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(20, "Vui lòng nhập năm sinh hoặc ngày sinh.", **kwargs)
+    default_error_messages = {**MESSAGES, "invalid": "Phải là chuỗi chữ."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return parse_birth(super()._deserialize(value, attr, data, **kwargs))
-        except ValueError as exc:
+            return rules.parse_birth(super()._deserialize(value, attr, data, **kwargs), vn_today())
+        except rules.RuleError as exc:
             raise ValidationError(str(exc)) from None
+
+
+class Day(fields.String):
+    """A calendar day as YYYY-MM-DD (the value of an <input type=date>)."""
+
+    default_error_messages = {**MESSAGES, "invalid": "Phải là ngày dạng YYYY-MM-DD."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        except ValueError:
+            pass
+        raise self.make_error("invalid")
+
+
+class Number(fields.Float):
+    """A JSON number within [low, high]."""
+
+    default_error_messages = {**MESSAGES, "invalid": "Phải là số."}
+
+    def __init__(self, low: float, high: float, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+        self.low, self.high = low, high
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        if not self.low <= value <= self.high:
+            raise ValidationError(f"Phải từ {self.low:g} đến {self.high:g}.")
+        return float(value)
 
 
 class _MemberFields(VnSchema):
     token = Token(allow_none=True)
-    ho_ten = Text(120, "Vui lòng nhập họ và tên.", required=True)
+    ho_ten = Text("ho_ten", required=True)
     ngay_sinh = Birth(required=True)
     gioi_tinh = Choice(GIOI_TINH, required=True)
-    quan_he = Text(40)
+    quan_he = Text("quan_he")
     cu_tru = Choice(CU_TRU)
     vneid = Choice(VNEID, allow_none=True)
 
@@ -189,10 +210,14 @@ def _data_schema(name: str, required: bool) -> type[VnSchema]:
     """Household data; a create needs the identity fields and members, an update does not."""
     attrs = {
         "consent": StrictBool(required=required),
-        "ma_ho": Text(40, "Vui lòng nhập mã hộ.", required=required),
-        "chu_ho": Text(120, "Vui lòng nhập họ tên chủ hộ.", required=required),
-        "dia_chi": Text(255),
+        "ma_ho": Text("ma_ho", required=required),
+        "chu_ho": Text("chu_ho", required=required),
+        "dia_chi": Text("dia_chi"),
         "so_dien_thoai": Phone(allow_none=True),
+        "note": Text("note"),
+        "gps_lat": Number(-90, 90),
+        "gps_lng": Number(-180, 180),
+        "gps_accuracy": Number(0, 100000),
         "members": fields.List(
             fields.Nested(MemberIn),
             required=required,
@@ -203,6 +228,9 @@ def _data_schema(name: str, required: bool) -> type[VnSchema]:
         ),
     }
     attrs |= {key: Tri() for key in HOUSEHOLD_YESNO}
+    if not required:  # a visit that did not survey is an update of a known household
+        attrs["visit_outcome"] = Choice(visit_status.OUTCOMES, allow_none=True)
+        attrs["revisit_on"] = Day(allow_none=True)
     return type(name, (VnSchema,), attrs)
 
 
@@ -302,6 +330,7 @@ class _MemberOutFields(Schema):
     quan_he = fields.String()
     cu_tru = fields.String()
     vneid = fields.String(allow_none=True)
+    khong_ap_dung = fields.Function(lambda p: p.khong_ap_dung.split())
 
 
 class _HouseholdOutFields(Schema):
@@ -316,8 +345,14 @@ class _HouseholdOutFields(Schema):
     consent_at = fields.Function(lambda h: iso_utc(h.consent_at))
     surveyed_at = fields.Function(lambda h: iso_utc(h.surveyed_at))
     updated_at = fields.Function(lambda h: iso_utc(h.updated_at))
+    last_edited_at = fields.Function(lambda h: iso_utc(h.last_edited_at))
+    note = fields.String()
+    visit_outcome = fields.String(allow_none=True)
+    revisit_on = fields.Function(lambda h: h.revisit_on.isoformat() if h.revisit_on else None)
     status = fields.Function(lambda h: visit_status.household_status(h))
     status_label = fields.Function(lambda h: visit_status.LABELS[visit_status.household_status(h)])
+    answered = fields.Function(lambda h: visit_status.completeness(h).answered)
+    total = fields.Function(lambda h: visit_status.completeness(h).total)
 
 
 def _tri_out(keys) -> dict:

@@ -13,3 +13,8 @@ def utcnow() -> datetime:
 def to_vn(value: datetime | None) -> datetime | None:
     """Convert a stored naive-UTC time to Vietnam local time for display."""
     return value + VN_OFFSET if value else None
+
+
+def vn_today():
+    """Today's date in Vietnam (the date a volunteer sees on the wall calendar)."""
+    return to_vn(utcnow()).date()

@@ -41,11 +41,24 @@ class Household(db.Model):
     kd_thanh_toan_dt: Mapped[TriState] = mapped_column(Boolean)
     kd_san_tmdt: Mapped[TriState] = mapped_column(Boolean)
 
+    gps_accuracy: Mapped[Optional[float]] = mapped_column(Float)  # metres, as the phone said
+    gps_at: Mapped[Optional[datetime]]
+
     consent_given: Mapped[bool] = mapped_column(default=False)
     consent_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     consent_at: Mapped[Optional[datetime]]
+    # Who surveyed: the first visit that left the household complete. Later edits (a village
+    # head's one-field fix) move only last_edited_*.
     surveyed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     surveyed_at: Mapped[Optional[datetime]]
+    last_edited_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    last_edited_at: Mapped[Optional[datetime]]
+    # A visit that did not survey: khong_co_nha / hen_lai (with revisit_on) / tu_choi /
+    # da_chuyen_di (survey_app/households/status.py). Cleared when the household is surveyed.
+    visit_outcome: Mapped[Optional[str]] = mapped_column(String(16))
+    visit_outcome_at: Mapped[Optional[datetime]]
+    visit_outcome_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    revisit_on: Mapped[Optional[date]]
     note: Mapped[str] = mapped_column(String(500), default="")
 
     version: Mapped[int] = mapped_column(default=1)
@@ -56,6 +69,8 @@ class Household(db.Model):
     village: Mapped[Village] = relationship()
     consent_by: Mapped[Optional[User]] = relationship(foreign_keys=[consent_by_id])
     surveyed_by: Mapped[Optional[User]] = relationship(foreign_keys=[surveyed_by_id])
+    last_edited_by: Mapped[Optional[User]] = relationship(foreign_keys=[last_edited_by_id])
+    visit_outcome_by: Mapped[Optional[User]] = relationship(foreign_keys=[visit_outcome_by_id])
     members: Mapped[list["Person"]] = relationship(
         back_populates="household",
         order_by="Person.position",
@@ -101,6 +116,10 @@ class Person(db.Model):
     dvc_truc_tuyen: Mapped[TriState] = mapped_column(Boolean)
     ho_so_suc_khoe: Mapped[TriState] = mapped_column(Boolean)
     kham_tu_xa: Mapped[TriState] = mapped_column(Boolean)
+    # Items not asked of this person when last saved ("không áp dụng": a child's adult items, the
+    # security-software item of someone without a smartphone), space-separated keys. Their values
+    # are stored as None, never as False.
+    khong_ap_dung: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -9,21 +9,31 @@ out are deleted. Yes/no values are True / False / None, and None ("chưa hỏi")
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from survey_app import audit
-from survey_app.accounts.models import User
 from survey_app.extensions import db
 from survey_app.households import status as visit_status
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO
 from survey_app.text import fold
-from survey_app.timeutil import utcnow
+from survey_app.timeutil import utcnow, vn_today
 from survey_app.tokens import new_token
 
-HOUSEHOLD_FIELDS = ("ma_ho", "chu_ho", "dia_chi", "so_dien_thoai", *HOUSEHOLD_YESNO)
+HOUSEHOLD_FIELDS = (
+    "ma_ho",
+    "chu_ho",
+    "dia_chi",
+    "so_dien_thoai",
+    "note",
+    "gps_lat",
+    "gps_lng",
+    "gps_accuracy",
+    *HOUSEHOLD_YESNO,
+)
 PERSON_FIELDS = (
     "ho_ten",
     "birth_date",
@@ -68,7 +78,7 @@ def create_household(actor, village, data: dict) -> Household:
     changes = _apply(household, data, HOUSEHOLD_FIELDS)
     _apply_business_rule(household, changes)
     _apply_members(actor, household, data.get("members", []))
-    _mark_surveyed(actor, household)
+    _mark_surveyed(actor, household, changes)
     household.version = 1
     db.session.flush()
     audit.record(actor, "create", "household", household.token, changes=changes, version=1)
@@ -76,7 +86,12 @@ def create_household(actor, village, data: dict) -> Household:
 
 
 def save_household(actor, household: Household, data: dict, expected_version: int | None):
-    """Update ``household`` from ``data`` if it is still at ``expected_version``; bump version."""
+    """Update ``household`` from ``data`` if it is still at ``expected_version``; bump version.
+
+    ``data`` with a ``visit_outcome`` records a visit that did not survey (record_visit).
+    """
+    if data.get("visit_outcome"):
+        return record_visit(actor, household, data, expected_version)
     _require_consent(household, data)
     if "ma_ho" in data:
         _check_ma_ho(household.commune_id, data["ma_ho"], household.id)
@@ -85,10 +100,48 @@ def save_household(actor, household: Household, data: dict, expected_version: in
     _apply_business_rule(household, changes)
     if "members" in data:
         _apply_members(actor, household, data["members"])
-    _mark_surveyed(actor, household)
+    _mark_surveyed(actor, household, changes)
     db.session.flush()
     audit.record(
         actor, "update", "household", household.token, changes=changes, version=household.version
+    )
+    return household
+
+
+def record_visit(actor, household: Household, data: dict, expected_version: int | None):
+    """A visit that ended without a survey: not at home, come back on a day, refused, moved.
+
+    Needs no consent and takes no personal answers. "Đã chuyển đi" marks every member as moved
+    away, so the household leaves every count; the members stay on record.
+    """
+    outcome = data.get("visit_outcome")
+    if outcome not in visit_status.OUTCOMES:
+        raise HouseholdError("Kết quả lần đến không hợp lệ.", "visit_outcome")
+    revisit_on = data.get("revisit_on") if outcome == visit_status.LATER else None
+    if outcome == visit_status.LATER and revisit_on is None:
+        raise HouseholdError("Chọn ngày hẹn quay lại.", "revisit_on")
+    _claim_version(household, expected_version)
+    now = utcnow()
+    values = {"visit_outcome": outcome, "revisit_on": revisit_on}
+    values["note"] = data.get("note", household.note)
+    changes = _apply(household, values, ("visit_outcome", "revisit_on", "note"))
+    household.visit_outcome_at, household.visit_outcome_by = now, actor
+    household.last_edited_at, household.last_edited_by = now, actor
+    if outcome == visit_status.MOVED:
+        for person in household.members:
+            if person.cu_tru != "da_chuyen_di":
+                old, person.cu_tru = person.cu_tru, "da_chuyen_di"
+                audit.record(
+                    actor,
+                    "update",
+                    "person",
+                    person.token,
+                    household=household.token,
+                    changes={"cu_tru": [old, "da_chuyen_di"]},
+                )
+    db.session.flush()
+    audit.record(
+        actor, "visit", "household", household.token, changes=changes, version=household.version
     )
     return household
 
@@ -125,6 +178,19 @@ def _check_ma_ho(commune_id: int, ma_ho: str | None, own_id: int | None) -> None
         stmt = stmt.where(Household.id != own_id)
     if db.session.scalar(stmt.limit(1)) is not None:
         raise HouseholdError(f"Mã hộ {ma_ho} đã có trong xã. Hãy kiểm tra lại mã.", "ma_ho")
+
+
+def _not_applicable(person: Person) -> dict:
+    """Clear the items that do not apply to ``person`` (stored None, listed in khong_ap_dung)."""
+    asked = set(visit_status.person_items(person, vn_today()))
+    skipped = [key for key in visit_status.ITEM_ORDER if key not in asked]
+    changes = {}
+    for key in skipped:
+        if getattr(person, key) is not None:
+            changes[key] = [getattr(person, key), None]
+            setattr(person, key, None)
+    person.khong_ap_dung = " ".join(skipped)
+    return changes
 
 
 def _apply(obj, data: dict, fields) -> dict:
@@ -181,6 +247,7 @@ def _member(actor, household: Household, existing: dict, item: dict) -> Person:
     # ``new_token``: a token the phone made for a member added offline (checked by the sync API).
     person = existing[token] if token else Person(token=item.get("new_token") or new_token())
     changes = _apply(person, item, PERSON_FIELDS)
+    changes |= _not_applicable(person)
     if changes:
         action = "update" if token else "create"
         audit.record(
@@ -189,14 +256,21 @@ def _member(actor, household: Household, existing: dict, item: dict) -> Person:
     return person
 
 
-def _mark_surveyed(actor, household: Household) -> None:
+def _mark_surveyed(actor, household: Household, changes: dict) -> None:
+    """Consent, last edit, and "surveyed by" for the first save that leaves it complete."""
     now = utcnow()
     if not household.consent_given:
         household.consent_given = True
         household.consent_by = actor
         household.consent_at = now
-    household.surveyed_by = actor
-    household.surveyed_at = now
+    if household.visit_outcome is not None:
+        changes["visit_outcome"] = [household.visit_outcome, None]
+        household.visit_outcome, household.revisit_on = None, None
+    household.last_edited_by, household.last_edited_at = actor, now
+    if household.surveyed_at is None and visit_status.completeness(household).complete:
+        household.surveyed_by, household.surveyed_at = actor, now
+    if "gps_lat" in changes or "gps_lng" in changes:
+        household.gps_at = now
 
 
 # Reading: the household list of a village. A village has a few hundred households, so the
@@ -211,27 +285,37 @@ class HouseholdRow:
     dia_chi: str
     surveyed_at: datetime | None
     surveyed_by: str | None
+    status: str
+    answered: int
+    total: int
+    revisit_on: date | None
 
-    @property
-    def status(self) -> str:
-        return visit_status.household_status(self)
 
-
-def village_rows(village_id: int) -> list[HouseholdRow]:
-    """Every household of a village, as light rows sorted by mã hộ (numbers in natural order)."""
+def village_rows(village_id: int, today: date | None = None) -> list[HouseholdRow]:
+    """Every household of a village with its status, sorted by mã hộ (numbers in natural order)."""
+    today = today or vn_today()
     stmt = (
-        select(
-            Household.token,
-            Household.ma_ho,
-            Household.chu_ho,
-            Household.dia_chi,
-            Household.surveyed_at,
-            func.coalesce(func.nullif(User.full_name, ""), User.username),
-        )
-        .outerjoin(User, User.id == Household.surveyed_by_id)
+        select(Household)
         .where(Household.village_id == village_id)
+        .options(selectinload(Household.members), selectinload(Household.surveyed_by))
     )
-    rows = [HouseholdRow(*row) for row in db.session.execute(stmt)]
+    rows = []
+    for household in db.session.scalars(stmt):
+        done = visit_status.completeness(household, today)
+        rows.append(
+            HouseholdRow(
+                token=household.token,
+                ma_ho=household.ma_ho,
+                chu_ho=household.chu_ho,
+                dia_chi=household.dia_chi,
+                surveyed_at=household.surveyed_at,
+                surveyed_by=household.surveyed_by.display_name if household.surveyed_by else None,
+                status=visit_status.household_status(household, today, done),
+                answered=done.answered,
+                total=done.total,
+                revisit_on=household.revisit_on,
+            )
+        )
     return sorted(rows, key=lambda row: _natural_key(row.ma_ho))
 
 
@@ -257,10 +341,34 @@ def _matches(row: HouseholdRow, words: list[str]) -> bool:
 
 
 def village_progress(village_ids) -> dict[int, tuple[int, int]]:
-    """{village id: (surveyed, total)} in one grouped query."""
-    stmt = (
-        select(Household.village_id, func.count(Household.surveyed_at), func.count())
-        .where(Household.village_id.in_(village_ids))
-        .group_by(Household.village_id)
-    )
-    return {village_id: (done, total) for village_id, done, total in db.session.execute(stmt)}
+    """{village id: (complete, total)}: complete as in status.COMPLETE."""
+    return {
+        village_id: (sum(row.status == visit_status.COMPLETE for row in rows), len(rows))
+        for village_id in village_ids
+        for rows in [village_rows(village_id)]
+    }
+
+
+def status_counts(rows: list[HouseholdRow]) -> dict[str, int]:
+    """{status code: households} for every code of status.LABELS (zeros included)."""
+    counts = dict.fromkeys(visit_status.LABELS, 0)
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+def next_to_visit(rows: list[HouseholdRow], after: str | None = None, today: date | None = None):
+    """The household to go to next: one due back today first, else the next that still needs a
+    visit after ``after`` (a token) in the list's order, wrapping round; None when all are done."""
+    today = today or vn_today()
+    waiting = [r for r in rows if r.status in visit_status.FILTERS["chua"] and r.token != after]
+    due = [r for r in waiting if r.status == visit_status.LATER and r.revisit_on <= today]
+    if due:
+        return due[0]
+    waiting = [r for r in waiting if r.status != visit_status.LATER]
+    if not waiting:
+        return None
+    tokens = [r.token for r in rows]
+    start = tokens.index(after) if after in tokens else -1
+    order = {token: (i - start - 1) % len(tokens) for i, token in enumerate(tokens)}
+    return min(waiting, key=lambda r: order[r.token])

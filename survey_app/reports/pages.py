@@ -21,17 +21,12 @@ from survey_app.extensions import db
 from survey_app.households.models import Household
 from survey_app.households.vocabulary import VNEID
 from survey_app.places.models import Commune, Village
-from survey_app.timeutil import VN_OFFSET, to_vn, utcnow
+from survey_app.timeutil import VN_OFFSET, to_vn, utcnow, vn_today  # noqa: F401 (vn_today re-exported)
 
 PROGRESS_DAYS = 14
 NOT_ASKED = "Chưa hỏi"
 # Short VNeID states for the work list (the long labels do not fit a phone's table cell).
 VNEID_SHORT = {"khong": "Chưa có", "chua_kich_hoat": "Chưa kích hoạt"}
-
-
-def vn_today() -> date:
-    """Today's date in Vietnam."""
-    return to_vn(utcnow()).date()
 
 
 def applied_criteria(settings) -> list[str]:

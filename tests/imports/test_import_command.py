@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from household_forms import rules
 from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
@@ -82,7 +83,8 @@ def test_file_with_three_bad_cells_imports_nothing_and_reports_all_three(runner,
     lines = result.stderr.splitlines()
     assert lines == [
         "Lỗi: tệp có 3 ô không hợp lệ; chưa nhập dữ liệu nào.",
-        "Dòng 2, cột 'Ngày sinh', giá trị '31/02/1968': Ngày không có thật",
+        "Dòng 2, cột 'Ngày sinh', giá trị '31/02/1968': "
+        + rules.BIRTH_MESSAGES["impossible"].format(text="31/02/1968"),
         "Dòng 4, cột 'Giới tính', giá trị 'Khác': Chỉ nhận Nam hoặc Nữ",
         "Dòng 6, cột 'Điện thoại thông minh', giá trị 'có lẽ': "
         "Chỉ nhận Có/Không (C, X, 1 / K, 0); để trống nếu chưa hỏi",

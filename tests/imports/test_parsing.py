@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from household_forms import rules
 from survey_app.imports.parsing import ImportFileError, parse_file
 from tests.imports.support import HEADERS, ROWS, csv_bytes, table, xlsx_bytes
 
@@ -59,7 +60,12 @@ def test_three_bad_cells_are_all_reported_with_row_column_value_reason():
     rows[3]["Internet cáp quang"] = "có lẽ"
     parsed = parse_file("ho.csv", csv_bytes(rows), TODAY)
     assert cells(parsed.errors) == [
-        (2, "Ngày sinh", "31/02/1968", "Ngày không có thật"),
+        (
+            2,
+            "Ngày sinh",
+            "31/02/1968",
+            rules.BIRTH_MESSAGES["impossible"].format(text="31/02/1968"),
+        ),
         (4, "VNeID", "Mức 3", "Chỉ nhận Không / Chưa kích hoạt / Mức 1 / Mức 2"),
         (
             5,
@@ -89,10 +95,12 @@ def test_each_kind_of_bad_cell():
     reasons = {(e.row, e.column): e.reason for e in parsed.errors}
     assert reasons == {
         (2, "Họ và tên"): "Bắt buộc, không được để trống",
-        (3, "Số điện thoại"): "Số điện thoại chỉ gồm chữ số (8 đến 15 số)",
-        (3, "Ngày sinh"): "Ngày sinh phải từ năm 1900 đến hôm nay",
+        (3, "Số điện thoại"): rules.PHONE_MESSAGE,
+        (3, "Ngày sinh"): rules.BIRTH_MESSAGES["future_year"].format(
+            year=2030, this_year=TODAY.year
+        ),
         (3, "Giới tính"): "Chỉ nhận Nam hoặc Nữ",
-        (3, "Quan hệ với chủ hộ"): "Dài quá 40 ký tự",
+        (3, "Quan hệ với chủ hộ"): rules.TOO_LONG.format(max=40, length=41),
         (3, "Tình trạng cư trú"): "Chỉ nhận Có mặt / Tạm vắng / Đã chuyển đi / Đã mất",
         (4, "Thôn"): "Bắt buộc, không được để trống",
         (4, "Mã hộ"): "Bắt buộc, không được để trống",
@@ -169,4 +177,6 @@ def test_xlsx_errors_use_sheet_row_numbers():
     lines = [["Tiêu đề"], table()[0], table()[1], [None], table()[2]]
     lines[4][6] = "32/01/1970"
     parsed = parse_file("ho.xlsx", xlsx_bytes(lines), TODAY)
-    assert cells(parsed.errors) == [(5, "Ngày sinh", "32/01/1970", "Ngày không có thật")]
+    assert cells(parsed.errors) == [
+        (5, "Ngày sinh", "32/01/1970", rules.BIRTH_MESSAGES["impossible"].format(text="32/01/1970"))
+    ]

@@ -46,6 +46,7 @@ def test_pulled_household_has_what_the_phone_needs(phone, world):
             "quan_he": "",
             "cu_tru": "co_mat",
             "vneid": None,
+            "khong_ap_dung": [],
             **dict.fromkeys(
                 ["dt_thong_minh", "ptt_an_toan", "tk_thanh_toan", "chu_ky_so", "ky_nang_so"]
                 + ["dvc_truc_tuyen", "ho_so_suc_khoe", "kham_tu_xa"]

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from household_forms import rules
 from survey_app.extensions import db
 from survey_app.households.models import Person
 from survey_app.sync.models import SyncChange
@@ -39,7 +40,7 @@ def test_create_keeps_the_phones_tokens(phone, world):
         "members": [head_token, spouse_token],
     }
     saved = household(change["household"])
-    assert (saved.ma_ho, saved.so_dien_thoai, saved.surveyed_by_id) == (
+    assert (saved.ma_ho, saved.so_dien_thoai, saved.last_edited_by_id) == (
         "HK-901",
         "0912345678",
         world.vol1.id,
@@ -122,7 +123,7 @@ def test_invalid_changes_write_nothing_and_others_still_apply(phone, world):
     results = vol.results(bad_birth, good, no_consent, taken_ma_ho)
     assert [r["status"] for r in results] == ["invalid", "applied", "invalid", "invalid"]
     assert results[0]["errors"] == {
-        "data.members.0.ngay_sinh": ["Ngày sinh không có thật, xin kiểm tra lại."]
+        "data.members.0.ngay_sinh": [rules.BIRTH_MESSAGES["impossible"].format(text="31/02/1990")]
     }
     assert results[2]["errors"] == {"data.consent": ["Cần hộ đồng ý trước khi ghi thông tin."]}
     assert "đã có trong xã" in results[3]["errors"]["data.ma_ho"][0]
