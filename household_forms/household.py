@@ -8,6 +8,7 @@ the browser are clones of a <template> with the next free index; rows the volunt
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     Field,
     FieldList,
     FloatField,
@@ -21,6 +22,7 @@ from wtforms.validators import NumberRange, Optional, StopValidation, Validation
 
 from household_forms import rules
 from household_forms.rules import BIRTH_HINT, birth_text  # noqa: F401 (the page uses them)
+from survey_app.households import status as visit_status
 from survey_app.households.vocabulary import (
     CU_TRU,
     GIOI_TINH,
@@ -242,3 +244,31 @@ def _member_data(person) -> dict:
 def new_member_form() -> MemberForm:
     """A blank member row with the placeholder index the browser replaces when cloning."""
     return MemberForm(prefix="m-__i__-")
+
+
+class VisitForm(FlaskForm):
+    """A visit that ended without a survey (no consent, no personal answers)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    back = HiddenField()
+    visit_outcome = SegmentField(
+        "Kết quả lần đến",
+        options=[(k, k, visit_status.LABELS[k]) for k in visit_status.OUTCOMES],
+        required="Chọn một kết quả: Không có nhà, Hẹn lại, Từ chối hoặc Đã chuyển đi.",
+    )
+    revisit_on = DateField("Ngày hẹn quay lại", validators=[Optional()])
+    note = StringField("Ghi chú về hộ", validators=[text_rule("note")])
+
+    def validate_revisit_on(self, field):
+        if self.visit_outcome.data == visit_status.LATER:
+            if field.data is None:
+                raise ValidationError("Chọn ngày hẹn quay lại.")
+            if field.data < vn_today():
+                raise ValidationError("Ngày hẹn đã qua. Chọn hôm nay hoặc một ngày sau.")
+
+    def to_data(self) -> dict:
+        return {
+            "visit_outcome": self.visit_outcome.data,
+            "revisit_on": self.revisit_on.data,
+            "note": self.note.data or "",
+        }

@@ -29,7 +29,6 @@ MAX_LENGTH = {
     "quan_he": 40,
     "note": 500,
     "ngay_sinh": 20,
-    "visit_note": 200,
 }
 REQUIRED = {
     "ma_ho": "Vui lòng nhập mã hộ.",

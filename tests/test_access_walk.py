@@ -65,6 +65,7 @@ EXPECTED: dict[str, Check] = {
     "households.village": Check("own_village"),
     "households.new_household": Check("own_village"),
     "households.household": Check("own_village"),
+    "households.visit": Check("own_village"),
     "admin.villages": Check("officer"),
     "admin.village": Check("officer_record"),
     "admin.village_rename": Check("officer_record"),

@@ -80,12 +80,21 @@
   function readForm(form) {
     var data = radios(form, function (name) { return name.indexOf("m-") === 0 ? null : name; });
     data.consent = $("#consent", form).checked;
-    ["ma_ho", "chu_ho", "dia_chi", "so_dien_thoai"].forEach(function (k) {
+    ["ma_ho", "chu_ho", "dia_chi", "so_dien_thoai", "note"].forEach(function (k) {
       data[k] = form.elements[k].value.trim();
     });
     data.so_dien_thoai = data.so_dien_thoai || null;
+    var lat = form.elements.gps_lat.value, lng = form.elements.gps_lng.value;
+    if (lat && lng) {
+      data.gps_lat = +lat; data.gps_lng = +lng;
+      data.gps_accuracy = form.elements.gps_accuracy.value ? +form.elements.gps_accuracy.value : null;
+    }
     data.members = memberRows(form).map(function (row) {
-      var m = radios(row, function (name) { return name.replace(/^m-[^-]+-/, ""); });
+      // A member's answers are in the item cards, outside its row: match them by name prefix.
+      var prefix = $("[name$='-token']", row).name.replace(/token$/, "");
+      var m = radios(form, function (name) {
+        return name.indexOf(prefix) === 0 ? name.slice(prefix.length) : null;
+      });
       ["ho_ten", "ngay_sinh", "quan_he"].forEach(function (k) {
         m[k] = $("[name$='-" + k + "']", row).value.trim();
       });
@@ -96,21 +105,9 @@
     });
     return data;
   }
-  function problems(data) {
-    var out = [];
-    if (!data.consent) out.push("Cần hộ đồng ý trước khi ghi thông tin.");
-    if (!data.ma_ho) out.push("Vui lòng nhập mã hộ.");
-    if (!data.chu_ho) out.push("Vui lòng nhập họ tên chủ hộ.");
-    if (!data.members.length) out.push("Hộ phải có ít nhất một thành viên.");
-    data.members.forEach(function (m, i) {
-      var who = "Thành viên " + (i + 1) + ": ";
-      if (!m.ho_ten) out.push(who + "vui lòng nhập họ và tên.");
-      if (!/^(\d{4}|\d{1,2}\s*[\/.\- ]\s*\d{1,2}\s*[\/.\- ]\s*\d{4})$/.test(m.ngay_sinh)) {
-        out.push(who + "nhập năm sinh (1958) hoặc ngày/tháng/năm (05/03/1958).");
-      }
-      if (!m.gioi_tinh) out.push(who + "vui lòng chọn giới tính.");
-    });
-    return out;
+  // The server's own checks (rules.js reads them from the page): {path: [messages]}.
+  function problems(data, kind) {
+    return window.KhaosatRules ? window.KhaosatRules.check(data, undefined, kind) : {};
   }
   function setRadio(root, name, value) {
     $$("input[type=radio]", root).forEach(function (el) {
@@ -126,7 +123,8 @@
       rel.add(new Option(m.quan_he, m.quan_he));
     }
     rel.value = m.quan_he || "";
-    Object.keys(m).forEach(function (k) { setRadio(row, prefix + k, m[k]); });
+    var form = row.closest("form");
+    Object.keys(m).forEach(function (k) { setRadio(form, prefix + k, m[k]); });
     $(".mname", row).textContent = m.ho_ten || "Thành viên mới";
     $(".msub", row).textContent = [m.ngay_sinh, m.quan_he].filter(Boolean).join(" · ");
   }
@@ -154,6 +152,7 @@
       if (used.indexOf(r) < 0) { $("[name$='-removed']", r).value = "1"; r.hidden = true; }
     });
     $("#mcount").textContent = data.members.length;
+    if (window.KhaosatForm) window.KhaosatForm.refresh();
   }
 
   /* ---------- the queue ---------- */
@@ -379,8 +378,13 @@
   }
   function saveOnPhone(form) {
     var data = readForm(form);
-    var bad = problems(data);
-    if (bad.length) return note(form, "Chưa lưu được: " + bad.join(" "), true);
+    var bad = problems(data, form.getAttribute("data-household") ? "update" : "create");
+    var count = Object.keys(bad).length;
+    if (count) {
+      note(form, "Chưa lưu được: cần sửa " + count + " chỗ (ghi ngay bên dưới ô cần sửa).", true);
+      if (window.KhaosatForm) window.KhaosatForm.showErrors(bad), window.KhaosatForm.unlock();
+      return;
+    }
     enqueue(form, data).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       location.href = $("a.back").href;

@@ -372,3 +372,27 @@ def next_to_visit(rows: list[HouseholdRow], after: str | None = None, today: dat
     start = tokens.index(after) if after in tokens else -1
     order = {token: (i - start - 1) % len(tokens) for i, token in enumerate(tokens)}
     return min(waiting, key=lambda r: order[r.token])
+
+
+_CODE = re.compile(r"^(.*?)(\d+)$")
+
+
+def suggest_ma_ho(village) -> str:
+    """The next free mã hộ after the village's highest numbered one ("HK-041" → "HK-042"); the
+    commune's when the village has none yet, "HO-001" in a new commune."""
+    codes = db.session.scalars(
+        select(Household.ma_ho).where(Household.commune_id == village.commune_id)
+    ).all()
+    own = db.session.scalars(select(Household.ma_ho).where(Household.village_id == village.id))
+    numbered = [m for m in (_CODE.match(code) for code in (own.all() or codes)) if m]
+    if not numbered:
+        prefix, number, width = "HO-", 0, 3
+    else:
+        best = max(numbered, key=lambda m: (int(m.group(2)), m.group(1)))
+        prefix, number, width = best.group(1), int(best.group(2)), len(best.group(2))
+    taken = {code.lower() for code in codes}
+    while True:
+        number += 1
+        code = f"{prefix}{number:0{width}d}"
+        if code.lower() not in taken:
+            return code

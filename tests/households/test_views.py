@@ -44,12 +44,18 @@ def test_list_search_filter_and_counts(client, vol1):
     url = f"/thon/{vol1.thon1.token}/"
     page = client.get(url).get_data(as_text=True)
     assert "0/2" in page and "HK-001" in page and "HK-050" in page
-    page = client.get(url, query_string={"q": "duc thang"}).get_data(as_text=True)
-    assert "Nguyễn Đức Thắng" in page and "Lê Văn Bình" not in page
-    page = client.get(url, query_string={"q": "dong moi"}).get_data(as_text=True)
-    assert "HK-050" in page and "HK-001" not in page
-    page = client.get(url, query_string={"tt": "da"}).get_data(as_text=True)
-    assert "HK-001" not in page and "Không có hộ nào" in page
+    assert "Hộ tiếp theo chưa khảo sát: Lê Văn Bình (HK-001)" in page
+
+    def listed(**query):
+        page = client.get(url, query_string=query).get_data(as_text=True)
+        return re.search(r'<ul class="list hh">.*?</ul>', page, re.S).group(0)
+
+    found = listed(q="duc thang")
+    assert "Nguyễn Đức Thắng" in found and "Lê Văn Bình" not in found
+    found = listed(q="dong moi")
+    assert "HK-050" in found and "HK-001" not in found
+    found = listed(tt="da")
+    assert "HK-001" not in found and "Không có hộ nào" in found
 
 
 def test_new_household_saved_then_listed_as_surveyed(client, vol1):
@@ -57,7 +63,7 @@ def test_new_household_saved_then_listed_as_surveyed(client, vol1):
     response = client.post(f"/thon/{vol1.thon1.token}/ho-moi", data=form_payload(members=members))
     assert response.status_code == 302
     household = db.session.scalar(select(Household).where(Household.ma_ho == "HK-200"))
-    assert response.location.endswith(f"#h-{household.token}")
+    assert response.location.endswith(f"?sau={household.token}#tiep-theo")
     assert household.so_dien_thoai == "0912345678" and household.cap_quang is True
     person = household.members[0]
     assert (person.dt_thong_minh, person.tk_thanh_toan, person.ptt_an_toan) == (True, False, None)
@@ -167,7 +173,7 @@ def test_list_search_is_remembered_for_back_and_after_save(client, vol1):
         version=1, ma_ho="HK-001", members={0: {"token": vol1.hh1.members[0].token}}
     )
     response = client.post(f"/ho/{vol1.hh1.token}", data=data)
-    assert response.location.startswith(f"{list_url}?q=binh&tt=chua#h-")
+    assert response.location.startswith(f"{list_url}?q=binh&tt=chua&sau=")
 
 
 @pytest.mark.parametrize(
