@@ -264,3 +264,32 @@ def village_progress(village_ids) -> dict[int, tuple[int, int]]:
         .group_by(Household.village_id)
     )
     return {village_id: (done, total) for village_id, done, total in db.session.execute(stmt)}
+
+
+def set_person_answer(actor, person: Person, key: str, value, source: str) -> bool:
+    """Set one yes/no answer of one member from outside the survey form (a training class...).
+
+    Bumps the household's version like ``save_household`` (so phones holding the old version see
+    a conflict instead of overwriting) and audits the change with its ``source``. Returns whether
+    anything changed: an answer already equal to ``value`` is left alone, version and all.
+    """
+    if key not in PERSON_YESNO:
+        raise ValueError(f"{key} is not a yes/no item of a person")
+    old = getattr(person, key)
+    if type(old) is type(value) and old == value:
+        return False
+    household = person.household
+    _claim_version(household, household.version)
+    setattr(person, key, value)
+    db.session.flush()
+    audit.record(
+        actor,
+        "update",
+        "person",
+        person.token,
+        household=household.token,
+        changes={key: [old, value]},
+        source=source,
+        version=household.version,
+    )
+    return True
