@@ -63,13 +63,22 @@ def _register_blueprints(app: Flask) -> None:
 def _optional_blueprints():
     """Blueprints of other areas, registered here so each area owns its own module."""
     from survey_app.admin import views as admin_views
+    from survey_app.assistance import views as assistance_views
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
     from survey_app.reports import views as report_views
     from survey_app.sync import views as sync_views
 
-    return [admin_views, import_views, report_views, export_views, sync_views, offline_views]
+    return [
+        admin_views,
+        import_views,
+        report_views,
+        export_views,
+        sync_views,
+        offline_views,
+        assistance_views,
+    ]
 
 
 def _register_commands(app: Flask) -> None:

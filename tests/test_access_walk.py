@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 
 from survey_app.extensions import db
 from tests import builders
+from tests.assistance.support import walk_training_class
 from tests.conftest import _wipe
 from tests.exports.support import walk_export_job
 
@@ -98,6 +99,13 @@ EXPECTED: dict[str, Check] = {
     "exports.status": Check("own_export", token=walk_export_job),
     "exports.status_json": Check("own_export", token=walk_export_job),
     "exports.download": Check("own_export_gone", token=walk_export_job),
+    "assistance.help_person": Check("own_village"),
+    "assistance.village_help": Check("own_village"),
+    "assistance.classes": Check("own_village"),
+    "assistance.new_class": Check("own_village"),
+    "assistance.training_class": Check("own_village", class_token=walk_training_class),
+    "assistance.pick_attendees": Check("own_village", class_token=walk_training_class),
+    "assistance.remove_attendee": Check("own_village", class_token=walk_training_class),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).
@@ -143,6 +151,7 @@ class Walk:
         self.app, self.world = app, world
         builders.make_user(WALK_USER, "volunteer", world.commune, [world.thon1])
         db.session.commit()
+        walk_training_class(world)  # before the snapshot, so each restore keeps the class
         self.users = {role: getattr(world, role).id for role in ROLES if role != "anonymous"}
         self.snapshot = {
             table: [dict(row._mapping) for row in db.session.execute(select(table))]

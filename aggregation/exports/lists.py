@@ -9,16 +9,20 @@ its total line.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from aggregation import numbers
 from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIELDS, Indicator
 from aggregation.evidence import evidence_statement
 from aggregation.exports.errors import ListChanged
 from aggregation.exports.masking import shown_number
+from survey_app.assistance.models import ClassAttendance, TrainingClass, source_label
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import GIOI_TINH, VNEID
 from survey_app.places.models import Village
 
 NUMERATOR, COMPLEMENT = "numerator", "complement"
+SOURCED_FIELDS = ("ky_nang_so",)  # answers a training class can back (assistance/)
 BATCH = 2000  # rows fetched per round trip
 ANSWERS = {True: "Có", False: "Không", None: "Chưa hỏi"}
 
@@ -110,6 +114,11 @@ class EvidenceList:
         return self.households or self.which == COMPLEMENT
 
     @property
+    def with_source(self) -> bool:
+        """Skills lists cite the latest training class each person attended ("Nguồn")."""
+        return sourced(self.indicator, self.which)
+
+    @property
     def columns(self) -> list[Column]:
         if self.households:
             cols = [Column("STT", 6, True), Column("Mã hộ", 12), Column("Chủ hộ", 26)]
@@ -118,6 +127,7 @@ class EvidenceList:
         cols = [Column("STT", 6, True), Column("Họ và tên", 26), Column("Năm sinh", 9, True)]
         cols += [Column("Giới tính", 9), Column("Thôn", 16), Column("Chủ hộ / Địa chỉ", 42)]
         cols.append(Column(self.value_header, 18))
+        cols += [Column("Nguồn", 30)] if self.with_source else []
         return cols + ([Column("Số điện thoại", 15)] if self.with_phone else [])
 
     @property
@@ -153,7 +163,10 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         which=which,
     )
     ind = result.indicator
-    columns = _household_columns(ind) if ind.unit_kind == "household" else _person_columns(ind)
+    if ind.unit_kind == "household":
+        columns = _household_columns(ind)
+    else:
+        columns = _person_columns(ind, sourced(ind, which))
     return EvidenceList(
         code=code,
         which=which,
@@ -182,10 +195,32 @@ def _value_column(ind: Indicator, model):
     return getattr(model, field) if field not in DERIVED_HOUSEHOLD else None
 
 
-def _person_columns(ind: Indicator) -> list:
+def sourced(ind: Indicator, which: str) -> bool:
+    person_list = ind.unit_kind != "household"
+    return which == NUMERATOR and person_list and ind.numerator.field in SOURCED_FIELDS
+
+
+def _person_columns(ind: Indicator, with_source: bool = False) -> list:
     cols = [Village.id, Village.name, Person.ho_ten, Person.birth_date, Person.gioi_tinh]
     cols += [Household.ma_ho, Household.chu_ho, Household.dia_chi, Household.so_dien_thoai]
+    if with_source:  # correlated subqueries: one value per person, never an extra row
+        cols += [_latest_class(TrainingClass.held_on, "class_on")]
+        cols += [_latest_class(TrainingClass.place, "class_place")]
     return cols + [_value_column(ind, Person)]
+
+
+def _latest_class(column, label: str):
+    """``column`` of the latest class (by date, then creation) the row's person attended."""
+    return (
+        select(column)
+        .join(ClassAttendance, ClassAttendance.class_id == TrainingClass.id)
+        .where(ClassAttendance.person_id == Person.id)
+        .order_by(TrainingClass.held_on.desc(), TrainingClass.id.desc())
+        .limit(1)
+        .correlate(Person)
+        .scalar_subquery()
+        .label(label)
+    )
 
 
 def _household_columns(ind: Indicator) -> list:
@@ -210,6 +245,8 @@ def _cells(lst: EvidenceList, stt: int, row) -> tuple:
     where = f"{row.chu_ho} ({row.ma_ho})" + (f", {row.dia_chi}" if row.dia_chi else "")
     cells = (stt, row.ho_ten, row.birth_date.year, GIOI_TINH.get(row.gioi_tinh, row.gioi_tinh))
     cells += (row.name, where, _answer(lst, row[-1]))
+    if lst.with_source:
+        cells += (source_label(row.class_on, row.class_place) if row.class_on else "",)
     return cells + ((phone,) if lst.with_phone else ())
 
 

@@ -396,3 +396,33 @@ def suggest_ma_ho(village) -> str:
         code = f"{prefix}{number:0{width}d}"
         if code.lower() not in taken:
             return code
+
+
+def set_person_answer(actor, person: Person, key: str, value, source: str) -> bool:
+    """Set one yes/no answer of one member from outside the survey form (a training class...).
+
+    Bumps the household's version like ``save_household`` (so phones holding the old version see
+    a conflict instead of overwriting) and audits the change with its ``source``. Returns whether
+    anything changed: an answer already equal to ``value`` is left alone, version and all.
+    """
+    if key not in PERSON_YESNO:
+        raise ValueError(f"{key} is not a yes/no item of a person")
+    old = getattr(person, key)
+    if type(old) is type(value) and old == value:
+        return False
+    household = person.household
+    _claim_version(household, household.version)
+    setattr(person, key, value)
+    household.last_edited_by, household.last_edited_at = actor, utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "update",
+        "person",
+        person.token,
+        household=household.token,
+        changes={key: [old, value]},
+        source=source,
+        version=household.version,
+    )
+    return True

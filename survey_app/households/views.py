@@ -122,10 +122,18 @@ def village(village_token):
         page=page,
         pages=pages,
         dashboard_url=_village_dashboard_url(village),
+        team_links=_team_links(village),
         filters=visit_status.FILTERS,
         filter_labels=visit_status.FILTER_LABELS,
         status_labels=visit_status.LABELS,
     )
+
+
+def _team_links(village) -> list[tuple[str, str]]:
+    """The team's other pages for this village (help given, training classes), when installed."""
+    links = (("assistance.village_help", "Đã hỗ trợ"), ("assistance.classes", "Lớp tập huấn"))
+    found = [(_url_if_exists(e, village_token=village.token), label) for e, label in links]
+    return [(url, label) for url, label in found if url]
 
 
 def _int(text: str) -> int:

@@ -123,3 +123,64 @@ def test_a_list_that_changes_while_written_is_refused(ex_world):
     db.session.execute(update(Person).values(dt_thong_minh=True))
     with pytest.raises(ListChanged, match="hãy xuất lại"):
         list(items(db.session, content.lists[0]))
+
+
+def test_skills_list_cites_the_latest_training_class(ex_world, export_bytes):
+    """3.1 (ky_nang_so) gets a "Nguồn" column: the latest class a person attended, else empty;
+    its rows stay exactly the counted people."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from survey_app.assistance import services as assist
+    from survey_app.households.models import Household
+
+    people = db.session.scalars(
+        select(Person)
+        .join(Household)
+        .where(Household.village_id == ex_world.thon1.id, Person.cu_tru == "co_mat")
+        .order_by(Person.id)
+    ).all()
+    early = assist.create_class(
+        ex_world.vol1, ex_world.thon1, date(2023, 3, 5), "Nhà văn hóa", "VNeID"
+    )
+    late = assist.create_class(
+        ex_world.vol1, ex_world.thon1, date(2023, 9, 20), "Trường tiểu học", "Ví"
+    )
+    assist.add_attendees(ex_world.vol1, early, [p.token for p in people[:6]])
+    assist.add_attendees(ex_world.vol1, late, [p.token for p in people[3:8]])
+    dropped = people[0]  # attended, then the answer was corrected by hand: not in the list
+    dropped.ky_nang_so = False
+    db.session.commit()
+
+    report = compute(db.session, ex_world.commune, SET, YEAR).to_json()
+    figure = next(i for i in report["indicators"] if i["code"] == "3.1")
+    book = load(export_bytes(ex_world, "xlsx")[0])
+    sheet = book["PL 3.1"]
+    rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows[next(i for i, r in enumerate(rows) if r and r[0] == "STT")]
+    assert header[-1] == "Nguồn" and header[-2] == "Được tập huấn kỹ năng số"
+    entries = list_entries(sheet)
+    assert len(entries) == figure["numerator"]  # the rows are still the figure
+    assert entry_keys(sheet, False) == expected(ex_world.commune, "3.1")[0]
+    got = {(row[1], row[5].split("(")[1].split(")")[0]): row[-1] or "" for row in entries}
+    assert (dropped.ho_ten, dropped.household.ma_ho) not in got
+    latest = {}  # person id -> label of the latest class, worked out here from the records
+    for klass in (early, late):  # in date order: a later class overwrites an earlier one
+        for row in assist.attendees(klass):
+            latest[row.person_id] = f"Lớp tập huấn {klass.held_on:%d/%m/%Y}, {klass.place}"
+    want = {
+        (p.ho_ten, p.household.ma_ho): latest.get(p.id, "")
+        for p in db.session.scalars(select(Person))
+    }
+    assert got == {key: want[key] for key in got}
+    assert {
+        "Lớp tập huấn 05/03/2023, Nhà văn hóa",
+        "Lớp tập huấn 20/09/2023, Trường tiểu học",
+    } <= set(got.values())
+    assert "" in got.values()  # people trained without a recorded class keep an empty source
+    assert "Nguồn" not in [c.value for c in book["PL 3.2"][header_row(book["PL 3.2"])]]
+
+
+def header_row(sheet) -> int:
+    return next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "STT")

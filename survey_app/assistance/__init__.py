@@ -1,0 +1,1 @@
+"""Help given to people (VNeID, accounts...) and digital-skills training classes."""
