@@ -22,6 +22,8 @@ from survey_app.access import (
 )
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
 from survey_app.extensions import db
+from survey_app.households import services as household_services
+from survey_app.households import status as visit_status
 from survey_app.places.models import Commune
 from survey_app.reports import pages, services
 
@@ -100,6 +102,8 @@ def village_dashboard(village_token):
         manual_count=sum(item.indicator.is_manual for item in report.indicators),
         coverage=report.coverage.get(village.id) or Coverage(),
         needed=pages.still_needed,
+        states=household_services.status_counts(household_services.village_rows(village.id)),
+        state_labels=visit_status.LABELS,
     )
 
 

@@ -60,7 +60,7 @@ def test_village_head_dashboard_support_list_and_household(page, base_url, live_
     first = expected[0]
     page.get_by_role("link", name=first.ho_ten, exact=True).click()  # one tap
     page.wait_for_load_state()
-    assert page.url.endswith(f"/ho/{first.household.token}")
+    assert f"/ho/{first.household.token}?ve=" in page.url
     assert first.ho_ten in page.content()
 
     other = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)

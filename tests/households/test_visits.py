@@ -258,3 +258,15 @@ def test_form_refuses_a_long_name_instead_of_cutting_it(client, world, auth):
     assert "Dài quá 120 ký tự (đang có 153)" in page
     assert 'maxlength="120"' not in page  # the browser would cut it without a word
     assert db.session.scalar(select(func.count()).select_from(Person)) == 3
+
+
+def test_village_head_sees_the_states_on_the_dashboard(client, world, auth):
+    services.record_visit(world.vol1, world.hh1, {"visit_outcome": "tu_choi"}, 1)
+    db.session.commit()
+    auth.login("truongthon1")
+    page = client.get(f"/bao-cao/thon/{world.thon1.token}").get_data(as_text=True)
+    section = page[page.index("Tình trạng các hộ hôm nay") :]
+    assert "Từ chối: <strong>1</strong>" in section
+    assert "Chưa khảo sát: <strong>0</strong>" in section
+    # The list's next-household button skips a household that refused.
+    assert "Hộ tiếp theo" not in client.get(f"/thon/{world.thon1.token}/").get_data(as_text=True)
