@@ -438,7 +438,9 @@
     var flashes = $$(".flash", doc).map(function (p) { return [p.className, p.textContent]; });
     try { sessionStorage.setItem("flash", JSON.stringify(flashes)); } catch (e) { /* full: go anyway */ }
     var key = form.getAttribute("data-household");
-    location.assign(url.indexOf("#") < 0 && key ? url + "#h-" + key : url);
+    // After a save the list opens at "Tiếp theo" (the next household), as the server meant.
+    var anchor = url.indexOf("sau=") >= 0 ? "#tiep-theo" : key ? "#h-" + key : "";
+    location.assign(url.indexOf("#") < 0 ? url + anchor : url);
   }
   function showPage(html) {
     // The new page runs its own copy of this file; this one must stop listening.

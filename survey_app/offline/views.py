@@ -15,7 +15,9 @@ bp = Blueprint("offline", __name__)
 # Files every page needs; precached by the worker and then served from the phone.
 SHELL = (
     "css/app.css",
+    "js/rules.js",
     "js/household.js",
+    "js/village.js",
     "js/offline.js",
     "js/conflicts.js",
     "manifest.webmanifest",
