@@ -610,7 +610,7 @@
         $("#q").value = q;
         var hidden = $("input[name=tt]", form);
         if (hidden) hidden.value = tab.getAttribute("data-tt");
-        $$(".pager").forEach(function (el) { el.hidden = true; });
+        $$(".pager").forEach(function (el) { el.style.display = "none"; }); // all rows are shown
         ul.setAttribute("data-q", q); ul.setAttribute("data-tt", tab.getAttribute("data-tt"));
         ul.setAttribute("data-local-list", "1");
         return allChanges().then(markList);
