@@ -230,6 +230,7 @@
       var conflicts = list.length - waiting - invalid;
       var last = localStorage.getItem(LAST_SENT);
       $("#sync-count").textContent = waiting ? "Chờ gửi (" + waiting + ")" :
+        invalid + conflicts ? "Chưa gửi được (" + (invalid + conflicts) + ")" :
         (state.result || "Đã gửi hết") + (last ? " · " + clock(last) : "");
       var msg = $("#sync-msg");
       msg.textContent = [state.error, state.msg].filter(Boolean).join(" ");
@@ -828,7 +829,7 @@
   }
 
   /* ---------- wiring ---------- */
-  $("#sync-now").addEventListener("click", function () { state.error = ""; sync(); });
+  $("#sync-now").addEventListener("click", function () { sync(); }); // an error stays until a success
   $("#backup-save").addEventListener("click", saveBackup);
   $("#backup-open").addEventListener("change", function (e) {
     if (e.target.files[0]) openBackup(e.target.files[0]);

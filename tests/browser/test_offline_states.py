@@ -214,6 +214,7 @@ def test_refused_change_is_fixed_on_the_household_page_not_a_conflict(
 
     context.set_offline(False)
     page.wait_for_selector("#sync-conflicts:has-text('Cần sửa 1 hộ')")
+    assert page.inner_text("#sync-count") == "Chưa gửi được (1)"
     assert "xung đột" not in page.inner_text("#sync-bar").lower()
     page.click("#sync-conflicts")
     page.wait_for_selector("section.refused")
