@@ -6,7 +6,7 @@ var VERSION = "__VERSION__";
 var SHELL_CACHE = "shell-" + VERSION;
 var PAGES = "pages"; // shared with offline.js, which warms it; survives worker updates
 var SHELL = ["__SHELL__"];
-var PAGE_PATH = /^\/(thon\/([^/]+\/(ho-moi)?)?|ho\/[^/]+|dong-bo\/xung-dot)$/;
+var PAGE_PATH = new RegExp("__PAGE_PATH__"); // the server fills in its OFFLINE_ENDPOINTS
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
@@ -34,8 +34,24 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate" && PAGE_PATH.test(url.pathname)) {
     event.respondWith(fromNetworkFirst(request));
+  } else if (request.mode === "navigate") {
+    // A page that needs the network (reports, admin…): offline, a Vietnamese page says so.
+    event.respondWith(fetch(request).catch(function () { return offlinePage(false); }));
   }
 });
+
+function offlinePage(saved) {
+  return new Response(
+    "<!doctype html><html lang=vi><meta charset=utf-8>" +
+    "<meta name=viewport content='width=device-width, initial-scale=1'>" +
+    "<title>Không có mạng</title><main style='font:18px/1.5 sans-serif;padding:16px;max-width:36em'>" +
+    "<h1 style='font-size:1.4rem'>Không có mạng</h1><p>" +
+    (saved ? "Trang này chưa được lưu trên máy." : "Trang này cần có mạng.") +
+    " Khi có mạng, hãy tải lại trang. Danh sách hộ và phiếu khảo sát vẫn dùng được trên máy.</p>" +
+    "<p><a href='/thon/' style='display:inline-block;padding:12px 0;min-height:48px'>" +
+    "Về Thôn của tôi</a></p></main></html>",
+    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
 
 function fromCacheFirst(request) {
   return caches.match(request, { ignoreVary: true }).then(function (hit) {
@@ -65,11 +81,7 @@ function fromNetworkFirst(request) {
         return hit || cache.match(request.url, { ignoreVary: true, ignoreSearch: true });
       });
     }).then(function (hit) {
-      return hit || new Response(
-        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-        "<title>Không có mạng</title><p style='font:18px sans-serif;padding:16px'>" +
-        "Không có mạng và trang này chưa được lưu trên máy. <a href='/thon/'>Về Thôn của tôi</a></p>",
-        { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+      return hit || offlinePage(true);
     });
   });
 }

@@ -60,11 +60,19 @@
       " (" + esc(c.server.ma_ho) + ")</h2><p>" + diffs + " chỗ khác nhau.</p>" + html +
       '<button type="button" class="btn btn-primary btn-block js-resolve">Gửi bản đã chọn</button></section>';
   }
-  function invalid(c, i) {
-    var lines = Object.keys(c.errors || {}).map(function (k) { return "<li>" + esc(k + ": " + c.errors[k].join(" ")) + "</li>"; });
-    return '<section class="card conflict" data-index="' + i + '"><h2>Hộ ' + esc(c.data.chu_ho || "") + " (" +
-      esc(c.data.ma_ho || "") + ")</h2><p>Máy chủ từ chối thay đổi này:</p><ul>" + lines.join("") +
-      '</ul><button type="button" class="btn btn-danger btn-block js-drop">Bỏ thay đổi này</button></section>';
+  function label(scope, key) { return (L[scope] || {})[key] || ""; }
+  function invalid(c, i, describe) {
+    // "Cần sửa": the server refused the change (not someone else's edit); the volunteer fixes it
+    // on the household page, where the same messages stand beside the fields.
+    var lines = Object.keys(c.errors || {}).map(function (k) {
+      return "<li>" + esc(describe(k, c.data, label) + ": " + [].concat(c.errors[k]).join(" ")) + "</li>";
+    });
+    var href = c.kind === "create" ? "/thon/" + encodeURIComponent(c.village) + "/ho-moi#local=" + encodeURIComponent(c.household)
+      : "/ho/" + encodeURIComponent(c.household);
+    return '<section class="card conflict refused" data-index="' + i + '"><h2>Cần sửa: hộ ' + esc(c.data.chu_ho || "") + " (" +
+      esc(c.data.ma_ho || "") + ")</h2><p>Máy chủ chưa nhận thay đổi này vì:</p><ul>" + lines.join("") +
+      '</ul><p><a class="btn btn-primary btn-block js-fix" href="' + href + '">Mở hộ để sửa</a></p>' +
+      '<button type="button" class="btn btn-danger btn-block js-drop">Bỏ thay đổi này</button></section>';
   }
   function picked(sec, name, mine, server) {
     var el = sec.querySelector('input[name="' + name + '"]:checked');
@@ -92,7 +100,13 @@
     q.all().then(function (list) {
       var todo = list.filter(function (c) { return c.status !== "pending"; });
       if (!todo.length) return;
-      box.innerHTML = todo.map(function (c, i) { return c.status === "conflict" ? section(c, i) : invalid(c, i); }).join("");
+      var fix = todo.filter(function (c) { return c.status === "invalid"; }).length;
+      var head = function (text, n) { return n ? "<h2 class='group'>" + text + " (" + n + ")</h2>" : ""; };
+      box.innerHTML = head("Cần sửa", fix) + todo.map(function (c, i) {
+        return c.status === "invalid" ? invalid(c, i, q.describe) : "";
+      }).join("") + head("Người khác đã sửa", todo.length - fix) + todo.map(function (c, i) {
+        return c.status === "conflict" ? section(c, i) : "";
+      }).join("");
       box.addEventListener("click", function (e) {
         var sec = e.target.closest("section.conflict");
         if (!sec || !e.target.matches(".js-resolve, .js-drop")) return;

@@ -1,37 +1,48 @@
 /* Offline field work: saves made without network wait in IndexedDB ("Chờ gửi (n)") and go to
    /api/sync/push when the network is back; each change keeps its change_id until the server has
-   answered it, so a retry is never a duplicate. Also: warming the page cache after an online
-   visit, "Lưu bản sao" / "Mở bản sao", the conflict screen, and a session that expired.
-   Plain ES2017, no framework: Chrome for Android 8+ has all of it. */
+   answered it, so a retry is never a duplicate. Also: warming the page cache and the phone's copy
+   of the households after an online visit, the village list searched on the phone, links that
+   need the network, "Lưu bản sao" / "Mở bản sao", the conflict and "Cần sửa" screens, and a
+   session that expired. Plain ES2017, no framework: Chrome for Android 8+ has all of it. */
 (function () {
   "use strict";
-  var bar = document.getElementById("sync-bar");
-  if (!bar || !window.indexedDB) return;
-  var USER = bar.getAttribute("data-user");
-  var STORE = "changes";
-  var PAGES = "pages";
-  var CURSOR = "pull-cursor:" + USER;
   var $ = function (sel, root) { return (root || document).querySelector(sel); };
   var $$ = function (sel, root) { return [].slice.call((root || document).querySelectorAll(sel)); };
+  if (!window.indexedDB) return;
+  var bar = document.getElementById("sync-bar");
+  var STORE = "changes";
+  var HOUSEHOLDS = "households"; // the pulled households, keyed by token (search offline)
+  var PAGES = "pages";
+  if (!bar) return staffPage();
+  var USER = bar.getAttribute("data-user");
+  var CURSOR = "pull-cursor:" + USER;
+  var LAST_SENT = "last-sent:" + USER;
+  var PAGE_RE = new RegExp(bar.getAttribute("data-pages") || "^$");
 
-  /* ---------- IndexedDB: one store of changes, keyed by change_id ---------- */
+  /* ---------- IndexedDB: the changes (by change_id) and the pulled households (by token) ---------- */
   var dbPromise = null;
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var open = indexedDB.open("khaosat-offline", 1);
-        open.onupgradeneeded = function () { open.result.createObjectStore(STORE, { keyPath: "change_id" }); };
+        var open = indexedDB.open("khaosat-offline", 2);
+        open.onupgradeneeded = function () {
+          var d = open.result;
+          if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: "change_id" });
+          if (!d.objectStoreNames.contains(HOUSEHOLDS)) {
+            d.createObjectStore(HOUSEHOLDS, { keyPath: "token" }).createIndex("village", "village");
+          }
+        };
         open.onsuccess = function () { resolve(open.result); };
         open.onerror = function () { reject(open.error); };
       });
     }
     return dbPromise;
   }
-  function run(mode, work) {
+  function run(mode, work, name) {
     return db().then(function (d) {
       return new Promise(function (resolve, reject) {
-        var tx = d.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
+        var tx = d.transaction(name || STORE, mode);
+        var request = work(tx.objectStore(name || STORE));
         tx.oncomplete = function () { resolve(request && request.result); };
         tx.onerror = tx.onabort = function () { reject(tx.error); };
       });
@@ -44,6 +55,16 @@
   }
   function putChange(c) { return run("readwrite", function (s) { return s.put(c); }); }
   function dropChange(id) { return run("readwrite", function (s) { return s.delete(id); }); }
+  function keepHouseholds(list, removed) {
+    if (!list.length && !removed.length) return Promise.resolve();
+    return run("readwrite", function (s) {
+      list.forEach(function (h) { s.put(h); });
+      removed.forEach(function (t) { s.delete(t); });
+    }, HOUSEHOLDS);
+  }
+  function villageHouseholds(village) {
+    return run("readonly", function (s) { return s.index("village").getAll(village); }, HOUSEHOLDS);
+  }
 
   /* ---------- ids made on the phone ---------- */
   function randomBytes(n) { var b = new Uint8Array(n); crypto.getRandomValues(b); return b; }
@@ -163,9 +184,16 @@
     return allChanges().then(function (list) {
       var mine = list.filter(function (c) { return c.household === household; });
       var last = mine[mine.length - 1];
-      var change;
+      var change, refused = null;
       if (last && last.status === "pending" && !last.tries) {
         change = last; // never sent: safe to replace its data under the same change_id
+      } else if (last && last.status === "invalid") {
+        // The server refused it and applied nothing: the fix replaces it, under a new change_id
+        // (the server remembers the old one's answer) and on the same base.
+        refused = last;
+        change = { change_id: uuid(), household: household, village: last.village || village,
+          tries: 0, kind: last.kind };
+        if (last.kind !== "create") change.base_version = last.base_version;
       } else {
         change = { change_id: uuid(), household: household, village: village, tries: 0 };
         if (last) change.kind = "update", change.base_version = last.kind === "create" ? 1 : last.base_version + 1;
@@ -174,9 +202,9 @@
       }
       change.data = data;
       change.status = "pending";
-      change.seq = change.seq || Date.now();
+      change.seq = change.seq || (refused ? refused.seq : Date.now());
       change.saved_at = new Date().toISOString();
-      return putChange(change);
+      return putChange(change).then(function () { return refused && dropChange(refused.change_id); });
     });
   }
   function envelope(c) {
@@ -185,26 +213,41 @@
     return e;
   }
 
-  /* ---------- status bar ---------- */
-  var state = { msg: "", login: false };
-  function say(msg, login) { state.msg = msg; state.login = !!login; render(); }
+  /* ---------- status bar: one quiet line unless something waits or failed ---------- */
+  var state = { msg: "", error: "", login: false, result: "" };
+  function say(msg) { state.msg = msg; render(); }
+  function fail(msg, login) { state.error = msg; state.msg = ""; state.login = !!login; render(); }
+  function clock(iso) {
+    var d = new Date(iso), now = new Date();
+    var t = d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
+    return d.toDateString() === now.toDateString() ? t : t + " " + d.toLocaleDateString("vi-VN");
+  }
   function render() {
     return allChanges().then(function (list) {
-      var conflicts = list.filter(function (c) { return c.status !== "pending"; }).length;
-      $("#sync-count").textContent = "Chờ gửi (" + list.length + ")";
+      var waiting = list.filter(function (c) { return c.status === "pending"; }).length;
+      var invalid = list.filter(function (c) { return c.status === "invalid"; }).length;
+      var conflicts = list.length - waiting - invalid;
+      var last = localStorage.getItem(LAST_SENT);
+      $("#sync-count").textContent = waiting ? "Chờ gửi (" + waiting + ")" :
+        invalid + conflicts ? "Chưa gửi được (" + (invalid + conflicts) + ")" :
+        (state.result || "Đã gửi hết") + (last ? " · " + clock(last) : "");
       var msg = $("#sync-msg");
-      msg.textContent = state.msg;
+      msg.textContent = [state.error, state.msg].filter(Boolean).join(" ");
       if (state.login) {
         var a = document.createElement("a");
         a.href = bar.getAttribute("data-login") + "?next=" + encodeURIComponent(location.pathname);
         a.textContent = "Đăng nhập lại";
         msg.appendChild(document.createTextNode(" ")); msg.appendChild(a);
       }
+      $("#sync-now").hidden = !waiting && !state.error;
       var link = $("#sync-conflicts");
-      link.hidden = !conflicts;
-      link.textContent = "Cần xem lại " + conflicts + " hộ (xung đột hoặc bị từ chối)";
+      link.hidden = !(invalid || conflicts);
+      link.textContent = [invalid ? "Cần sửa " + invalid + " hộ" : "",
+        conflicts ? "Cần xem lại " + conflicts + " hộ (người khác đã sửa)" : ""].filter(Boolean).join(" · ");
       bar.hidden = false;
-      bar.className = "syncbar" + (list.length ? " has-pending" : "");
+      bar.setAttribute("data-pending", list.length);
+      bar.className = "syncbar" + (state.error ? " has-error" : waiting || invalid || conflicts ? " has-pending" :
+        state.msg ? "" : " quiet");
       markList(list);
       return list;
     });
@@ -251,12 +294,12 @@
         .then(function () { sending = false; failures = 0; return sync(); })
         .catch(function (err) {
           sending = false;
-          if (err.auth) return say("Phiên đăng nhập đã hết — đăng nhập lại để gửi.", true);
+          if (err.auth) return fail("Phiên đăng nhập đã hết — đăng nhập lại để gửi.", true);
           failures += 1;
           var wait = Math.min(300, 5 * Math.pow(2, failures - 1));
           timer = setTimeout(sync, wait * 1000);
-          say("Gửi không được (lần " + failures + ": " + (err.message || "mất mạng") +
-              "). Tự thử lại sau " + wait + " giây, hoặc bấm Gửi ngay.");
+          fail("Gửi không được (lần " + failures + ": " + (err.message || "mất mạng") +
+               "). Tự thử lại sau " + wait + " giây, hoặc bấm Gửi ngay.");
         });
     });
   }
@@ -270,23 +313,27 @@
       return putChange(c);
     })).then(function () {
       bar.setAttribute("data-last-push-ms", ms);
-      say("Đã gửi " + done + "/" + batch.length + " thay đổi.");
+      localStorage.setItem(LAST_SENT, new Date().toISOString());
+      state.error = ""; state.login = false; state.msg = "";
+      state.result = "Đã gửi " + done + "/" + batch.length + " thay đổi";
       localStorage.setItem(CURSOR + ":stale", "1");
     });
   }
 
-  /* ---------- warming the page cache from the pull feed ---------- */
+  /* ---------- warming the page cache and the households from the pull feed ---------- */
   var warming = false;
   function warm() {
     if (warming || !navigator.onLine || !window.caches) return render();
     warming = true;
-    var since = localStorage.getItem(CURSOR) || "";
-    var pages = {}, removed = [], villages = [];
+    // The households store came later than the cursor: a phone without it pulls everything once.
+    var since = (localStorage.getItem(CURSOR + ":hh") && localStorage.getItem(CURSOR)) || "";
+    var pages = {}, removed = [], villages = [], households = [];
     var started = Date.now();
     function page(since) {
       return api("/api/sync/pull?limit=500&since=" + encodeURIComponent(since)).then(function (p) {
         villages = p.villages;
         p.households.forEach(function (h) { pages["/ho/" + h.token] = 1; });
+        households = households.concat(p.households);
         removed = removed.concat(p.removed);
         return p.more ? page(p.cursor) : p.cursor;
       });
@@ -297,20 +344,20 @@
         pages["/thon/"] = pages[bar.getAttribute("data-conflicts")] = 1;
         villages.forEach(function (v) { pages["/thon/" + v.token + "/"] = pages["/thon/" + v.token + "/ho-moi"] = 1; });
       }
-      return caches.open(PAGES).then(function (cache) {
+      return keepHouseholds(households, removed).then(function () {
+        return caches.open(PAGES);
+      }).then(function (cache) {
         removed.forEach(function (t) { cache.delete("/ho/" + t); });
         return store(cache, Object.keys(pages));
       }).then(function () {
         localStorage.setItem(CURSOR, cursor);
+        localStorage.setItem(CURSOR + ":hh", "1");
         localStorage.removeItem(CURSOR + ":stale");
         bar.setAttribute("data-warm-ms", Date.now() - started);
         bar.setAttribute("data-ready", "1");
-        if (!state.msg || /^Đã gửi|^Sẵn sàng/.test(state.msg)) {
-          state.msg = "Sẵn sàng dùng khi mất mạng.";
-        }
       });
     }).catch(function (err) {
-      if (err.auth) state.msg = "Phiên đăng nhập đã hết — đăng nhập lại để gửi.", state.login = true;
+      if (err.auth) state.error = "Phiên đăng nhập đã hết — đăng nhập lại để gửi.", state.login = true;
     }).then(function () { warming = false; return render(); });
   }
   function store(cache, urls) {
@@ -325,6 +372,26 @@
     }
     return Promise.all([next(), next(), next(), next()]);
   }
+  function forget() {
+    // Signing out: this phone keeps no copy of the households (the queue stays: it is unsent work).
+    Object.keys(localStorage).forEach(function (k) { if (k.indexOf("pull-cursor:") === 0) localStorage.removeItem(k); });
+    return Promise.all([
+      window.caches ? caches.delete(PAGES) : null,
+      run("readwrite", function (s) { return s.clear(); }, HOUSEHOLDS),
+    ]).catch(function () {});
+  }
+  function onLogout(form, offline) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (offline && !navigator.onLine) return needsNetwork();
+      forget().then(function () { form.submit(); }); // submit() fires no second "submit" event
+    });
+  }
+  function staffPage() {
+    // A page that needs the network (reports, admin): no bar; signing out still forgets the copy.
+    var logout = $("form.logout");
+    if (logout) onLogout(logout, false);
+  }
 
   /* ---------- pages: list marks, household overlay, submit ---------- */
   function markList(list) {
@@ -333,7 +400,7 @@
     if (!ul || !village) return;
     $$(".js-local", ul).forEach(function (el) { el.remove(); });
     list.forEach(function (c) {
-      var label = c.status === "pending" ? "Chờ gửi" : "Cần xem lại";
+      var label = c.status === "pending" ? "Chờ gửi" : c.status === "invalid" ? "Cần sửa" : "Cần xem lại";
       var li = $("#h-" + c.household);
       if (!li && c.kind === "create" && c.village === village) {
         li = document.createElement("li");
@@ -366,6 +433,7 @@
       fillForm(form, last.data);
       form.setAttribute("data-pending", "1");
       note(form, "Đang hiện bản chưa gửi, lưu trên máy lúc " + new Date(last.saved_at).toLocaleString("vi-VN") + ".");
+      if (last.status === "invalid") showRefused(form, last);
     });
     form.addEventListener("submit", function (e) {
       if (e.defaultPrevented) return;
@@ -388,6 +456,265 @@
     enqueue(form, data).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       location.href = $("a.back").href;
+    });
+  }
+
+  /* ---------- "Cần sửa": a change the server refused, its messages beside the fields ---------- */
+  var WORDS = { consent: "Sự đồng ý của hộ", members: "Danh sách thành viên", village: "Thôn",
+    household: "Hộ", base_version: "Phiên bản", change_id: "Mã thay đổi", data: "Thông tin hộ",
+    token: "Mã thành viên", kind: "Loại thay đổi" };
+  // "data.members.3.ngay_sinh" → "Thành viên 4 (Nguyễn Văn A) — Ngày sinh"; label(scope, key)
+  // gives a field's words ("household" or "member"), from the page or the server's labels map.
+  function describe(path, data, label) {
+    var p = String(path || "").split(".");
+    if (p[0] === "data" && p.length > 1) p.shift();
+    var word = function (scope, k) { return label(scope, k) || WORDS[k] || k; };
+    if (p[0] === "members" && /^\d+$/.test(p[1] || "")) {
+      var i = +p[1], m = (data && data.members || [])[i] || {};
+      var who = "Thành viên " + (i + 1) + (m.ho_ten ? " (" + m.ho_ten + ")" : "");
+      return p[2] ? who + " — " + word("member", p[2]) : who;
+    }
+    return p[0] ? word("household", p[0]) : "Thay đổi này";
+  }
+  function errorLines(c, label) {
+    return Object.keys(c.errors || {}).map(function (k) {
+      return { path: k, text: describe(k, c.data, label) + ": " + [].concat(c.errors[k]).join(" ") };
+    });
+  }
+  function pageLabel(form) {
+    // The words of a field as the page shows them: its <label>, or its group's <legend>.
+    return function (scope, key) {
+      var root = scope === "member" ? $("#mlist details.member", form) : form;
+      var el = root && $("[name='" + key + "'], [name$='-" + key + "']", root);
+      if (scope !== "member" && el && /^m-/.test(el.name)) el = null;
+      if (!el) return "";
+      var words = el.id && $("label[for='" + el.id + "']", form);
+      if (!words) words = el.closest("fieldset") && $("legend", el.closest("fieldset"));
+      return words ? words.textContent.trim() : "";
+    };
+  }
+  function fieldOf(form, c, path) {
+    var p = path.split(".");
+    if (p[0] === "data") p.shift();
+    if (p[0] === "members" && p[2]) {
+      var m = (c.data.members || [])[+p[1]] || {};
+      var row = $$("#mlist details.member", form).filter(function (r) {
+        return $("[name$='-token']", r).value === m.token;
+      })[0];
+      if (!row) return null;
+      row.open = true;
+      return $("[name$='-" + p[2] + "']", row);
+    }
+    var el = form.elements[p[0]];
+    return el && !el.tagName ? el[0] : el; // radios: the first of the group
+  }
+  function showRefused(form, c) {
+    $$(".js-refused", form.parentNode).forEach(function (el) { el.remove(); });
+    var lines = errorLines(c, pageLabel(form));
+    var box = document.createElement("div");
+    box.className = "alert js-refused";
+    box.setAttribute("role", "alert");
+    box.innerHTML = "<p><strong>Cần sửa: máy chủ chưa nhận thay đổi này.</strong> Sửa " + lines.length +
+      " chỗ dưới đây rồi bấm Lưu; thay đổi đã sửa sẽ thay cho thay đổi bị từ chối.</p><ul></ul>";
+    lines.forEach(function (line, n) {
+      var li = document.createElement("li");
+      var el = fieldOf(form, c, line.path);
+      var holder = el && (el.closest(".field") || el.closest("fieldset"));
+      if (holder) {
+        var p = document.createElement("p");
+        p.className = "error js-refused";
+        p.id = "refused-" + n;
+        p.textContent = [].concat(c.errors[line.path]).join(" ");
+        holder.classList.add("has-error");
+        holder.appendChild(p);
+        if (el.type !== "radio") {
+          el.setAttribute("aria-invalid", "true");
+          el.setAttribute("aria-describedby", ((el.getAttribute("aria-describedby") || "") + " " + p.id).trim());
+        }
+        var a = document.createElement("a");
+        a.href = "#" + (el.type === "radio" ? p.id : el.id);
+        a.textContent = line.text;
+        li.appendChild(a);
+      } else {
+        li.textContent = line.text;
+      }
+      $("ul", box).appendChild(li);
+    });
+    form.parentNode.insertBefore(box, form);
+    form.setAttribute("data-refused", "1");
+  }
+
+  /* ---------- the village list from the phone's copy: search and filters over the whole thôn ---------- */
+  function fold(text) {
+    // Like survey_app/text.py: no diacritics, đ → d, lower case.
+    return String(text || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function naturalKey(text) {
+    return String(text || "").split(/(\d+)/);
+  }
+  function naturalCompare(a, b) {
+    // Like households/services.py _natural_key: numbers by value, before text at the same place.
+    var x = naturalKey(a.ma_ho), y = naturalKey(b.ma_ho);
+    for (var i = 0; i < Math.max(x.length, y.length); i++) {
+      if (x[i] === undefined) return -1;
+      if (y[i] === undefined) return 1;
+      var nx = /^\d+$/.test(x[i]), ny = /^\d+$/.test(y[i]);
+      if (nx && ny && +x[i] !== +y[i]) return +x[i] - +y[i];
+      if (nx !== ny) return nx ? -1 : 1;
+      if (!nx && x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    }
+    return 0;
+  }
+  function searchRows(rows, query, statuses) {
+    var words = fold(query).split(/\s+/).filter(Boolean);
+    return rows.filter(function (h) {
+      if (statuses.length && statuses.indexOf(h.status) < 0) return false;
+      var hay = fold(h.ma_ho + " " + h.chu_ho + " " + h.dia_chi);
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    }).sort(naturalCompare);
+  }
+  function villageList(ul) {
+    var village = ul.getAttribute("data-village");
+    var form = $("form.search"), tabs = $$("nav.tabs a[data-tt]");
+    function wanted() {
+      var args = new URLSearchParams(location.search);
+      return { q: (args.get("q") || "").trim(), tt: (args.get("tt") || "").trim() };
+    }
+    function url(q, tt) {
+      var args = new URLSearchParams();
+      if (q) args.set("q", q);
+      if (tt) args.set("tt", tt);
+      var s = args.toString();
+      return location.pathname + (s ? "?" + s : "");
+    }
+    function show(q, tt) {
+      return villageHouseholds(village).then(function (rows) {
+        if (!rows.length) return false; // never pulled: keep the server's page
+        var tab = tabs.filter(function (a) { return a.getAttribute("data-tt") === tt; })[0] || tabs[0];
+        var statuses = (tab.getAttribute("data-statuses") || "").split(" ").filter(Boolean);
+        var found = searchRows(rows, q, statuses);
+        ul.innerHTML = "";
+        found.forEach(function (h) { ul.appendChild(row(h)); });
+        if (!found.length) {
+          var li = document.createElement("li");
+          li.className = "empty";
+          li.textContent = "Không có hộ nào" + (q ? " khớp “" + q + "”" : "") + ".";
+          ul.appendChild(li);
+        }
+        var count = $("#found");
+        count.setAttribute("data-found", found.length);
+        count.textContent = found.length.toLocaleString("vi-VN") + " hộ" + (q ? " khớp “" + q + "”" : "") +
+          " · từ bản lưu trên máy";
+        tabs.forEach(function (a) {
+          var on = a === tab;
+          a.className = "btn" + (on ? " btn-primary" : "");
+          if (on) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+          a.href = url(q, a.getAttribute("data-tt"));
+        });
+        $("#q").value = q;
+        var hidden = $("input[name=tt]", form);
+        if (hidden) hidden.value = tab.getAttribute("data-tt");
+        $$(".pager").forEach(function (el) { el.style.display = "none"; }); // all rows are shown
+        ul.setAttribute("data-q", q); ul.setAttribute("data-tt", tab.getAttribute("data-tt"));
+        ul.setAttribute("data-local-list", "1");
+        return allChanges().then(markList);
+      });
+    }
+    var now = wanted();
+    // Answered from the phone's cache (the server's page was for other words), or offline.
+    if (!navigator.onLine || now.q !== ul.getAttribute("data-q") || now.tt !== ul.getAttribute("data-tt")) {
+      show(now.q, now.tt);
+    }
+    form.addEventListener("submit", function (e) {
+      if (navigator.onLine) return;
+      e.preventDefault();
+      var tt = (tabs.filter(function (a) { return a.getAttribute("aria-current"); })[0] || tabs[0]).getAttribute("data-tt");
+      var q = $("#q").value.trim();
+      history.replaceState(null, "", url(q, tt));
+      show(q, tt);
+    });
+    tabs.forEach(function (a) {
+      a.addEventListener("click", function (e) {
+        if (navigator.onLine) return;
+        e.preventDefault();
+        var q = wanted().q, tt = a.getAttribute("data-tt");
+        history.replaceState(null, "", url(q, tt));
+        show(q, tt);
+      });
+    });
+  }
+  function row(h) {
+    var li = document.createElement("li");
+    li.id = "h-" + h.token;
+    var a = document.createElement("a");
+    a.href = "/ho/" + h.token;
+    var title = span("row-title", h.chu_ho + " ");
+    title.appendChild(span("muted", h.ma_ho));
+    a.appendChild(title);
+    if (h.dia_chi) a.appendChild(span("row-sub", h.dia_chi));
+    var sub = span("row-sub", "");
+    var badge = span("badge badge-" + h.status, h.status_label);
+    badge.setAttribute("data-status", h.status);
+    sub.appendChild(badge);
+    a.appendChild(sub);
+    if (h.surveyed_at) a.appendChild(span("row-sub muted", "Khảo sát lúc " + new Date(h.surveyed_at).toLocaleString("vi-VN")));
+    li.appendChild(a);
+    return li;
+  }
+  function span(cls, text) {
+    var s = document.createElement("span");
+    s.className = cls;
+    s.textContent = text;
+    return s;
+  }
+
+  /* ---------- offline: links and forms go where the phone's copy answers, or say why not ---------- */
+  function answeredOffline(url) {
+    if (!PAGE_RE.test(url.pathname) || !window.caches) return Promise.resolve(false);
+    return caches.open(PAGES).then(function (cache) {
+      return cache.match(url.origin + url.pathname, { ignoreSearch: true, ignoreVary: true });
+    }).then(function (hit) { return !!hit; }, function () { return false; });
+  }
+  var toastTimer = null;
+  function needsNetwork() {
+    var t = $("#offline-toast");
+    if (!t) {
+      t = document.createElement("p");
+      t.id = "offline-toast";
+      t.className = "offline-toast";
+      t.setAttribute("role", "alert");
+      t.addEventListener("click", function () { t.hidden = true; });
+      document.body.appendChild(t);
+    }
+    t.textContent = "Trang này cần có mạng. Khi có mạng, hãy bấm lại. Danh sách hộ và phiếu khảo sát " +
+      "vẫn dùng được trên máy.";
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { t.hidden = true; }, 8000);
+  }
+  function goOrSay(url) {
+    answeredOffline(url).then(function (ok) { if (ok) location.assign(url.href); else needsNetwork(); });
+  }
+  function offlineLinks() {
+    document.addEventListener("click", function (e) {
+      if (navigator.onLine || e.defaultPrevented || e.button || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      var a = e.target.closest && e.target.closest("a[href]");
+      if (!a || a.target || a.hasAttribute("download") || a.protocol === "blob:") return;
+      var url = new URL(a.href, location.href);
+      if (url.origin !== location.origin) return;
+      if (url.pathname === location.pathname && url.search === location.search) return; // same page
+      e.preventDefault();
+      goOrSay(url);
+    });
+    document.addEventListener("submit", function (e) {
+      if (navigator.onLine || e.defaultPrevented) return;
+      e.preventDefault();
+      var f = e.target;
+      if ((f.getAttribute("method") || "get").toLowerCase() !== "get") return needsNetwork();
+      var url = new URL(f.action, location.href);
+      url.search = new URLSearchParams(new FormData(f)).toString();
+      goOrSay(url);
     });
   }
 
@@ -508,25 +835,28 @@
   }
 
   /* ---------- wiring ---------- */
-  $("#sync-now").addEventListener("click", function () { sync(); });
+  $("#sync-now").addEventListener("click", function () { sync(); }); // an error stays until a success
   $("#backup-save").addEventListener("click", saveBackup);
   $("#backup-open").addEventListener("change", function (e) {
     if (e.target.files[0]) openBackup(e.target.files[0]);
     e.target.value = "";
   });
-  function onOnline() { sync(); }
+  function onOnline() { state.msg = ""; sync(); }
   function onOffline() { say("Mất mạng: việc lưu vẫn tiếp tục trên máy."); }
   window.addEventListener("online", onOnline);
   window.addEventListener("offline", onOffline);
   replayFlash();
+  offlineLinks();
   var logout = $("form.logout");
-  if (logout) logout.addEventListener("submit", function () {
-    if (window.caches) caches.delete(PAGES);
-    localStorage.removeItem(CURSOR);
-  });
+  if (logout) onLogout(logout, true);
   var form = $("form#hh");
   if (form) householdPage(form);
-  if (window.KhaosatConflicts) window.KhaosatConflicts({ all: allChanges, put: putChange, drop: dropChange, uuid: uuid, sync: sync, say: say });
+  var list = $("ul.list.hh[data-village]");
+  if (list) villageList(list);
+  if (window.KhaosatConflicts) {
+    window.KhaosatConflicts({ all: allChanges, put: putChange, drop: dropChange, uuid: uuid, sync: sync,
+      say: say, describe: describe });
+  }
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" });
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
   render().then(sync);

@@ -5,12 +5,34 @@ Its cache name carries a hash of the shell files, so any change to them installs
 """
 
 import hashlib
+import json
+import re
 from functools import cache
 
-from flask import Blueprint, current_app, make_response, render_template
-from flask_login import login_required
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    make_response,
+    render_template,
+    request,
+)
+from flask_login import current_user, login_required
+
+from survey_app.compression import gzip_response
 
 bp = Blueprint("offline", __name__)
+
+# The pages that work without network (the volunteer's): only these carry the sync bar and the
+# offline script, and the service worker keeps and answers exactly these (its PAGE_PATH is built
+# from their URL rules). Every other page needs the network and says so when offline.
+OFFLINE_ENDPOINTS = (
+    "households.my_villages",
+    "households.village",
+    "households.new_household",
+    "households.household",
+    "offline.conflicts",
+)
 
 # Files every page needs; precached by the worker and then served from the phone.
 SHELL = (
@@ -55,11 +77,34 @@ def service_worker():
     source = source.replace("__VERSION__", shell_version()).replace(
         '"__SHELL__"', ", ".join(f'"/static/{name}"' for name in SHELL)
     )
+    source = source.replace('"__PAGE_PATH__"', json.dumps(page_path_pattern()))
     response = make_response(source)
     response.mimetype = "text/javascript"
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    return gzip_response(response, ("text/javascript",))
+
+
+def page_path_pattern() -> str:
+    """One regular expression (JavaScript syntax) matching the paths of OFFLINE_ENDPOINTS."""
+    parts = []
+    for rule in current_app.url_map.iter_rules():
+        if rule.endpoint in OFFLINE_ENDPOINTS:
+            pieces = re.split(r"<[^>]+>", rule.rule)
+            parts.append("[^/]+".join(re.escape(piece) for piece in pieces))
+    return "^(" + "|".join(sorted(parts)) + ")$"
+
+
+@bp.app_context_processor
+def offline_page():
+    """``works_offline``: this page is one of OFFLINE_ENDPOINTS (base.html adds the sync bar)."""
+    # Templates are also rendered outside requests (PDF exports from the CLI): no bar there.
+    works = (
+        has_request_context()
+        and request.endpoint in OFFLINE_ENDPOINTS
+        and current_user.is_authenticated
+    )
+    return {"works_offline": works, "offline_pages": page_path_pattern() if works else ""}
 
 
 @bp.get("/dong-bo/xung-dot")

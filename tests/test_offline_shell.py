@@ -1,0 +1,84 @@
+"""The offline shell on the server side: which pages carry the sync bar (one list, shared with
+the service worker), and static files sent gzipped with working conditional requests."""
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+from survey_app.offline.views import OFFLINE_ENDPOINTS, SHELL
+
+ROOT = Path(__file__).resolve().parents[1]
+GZIP = {"Accept-Encoding": "gzip, deflate"}
+
+
+def test_static_shell_is_gzipped_and_reads_back_to_the_file(client):
+    for name in SHELL:
+        plain = (ROOT / "static" / name).read_bytes()
+        answer = client.get(f"/static/{name}", headers=GZIP)
+        assert answer.status_code == 200
+        assert answer.headers["Content-Encoding"] == "gzip", name
+        assert "Accept-Encoding" in answer.headers["Vary"]
+        assert int(answer.headers["Content-Length"]) == len(answer.data) < len(plain)
+        assert gzip.decompress(answer.data) == plain
+        answer.close()
+
+
+def test_static_without_gzip_or_with_a_range_is_the_plain_file(client):
+    plain = (ROOT / "static" / "css" / "app.css").read_bytes()
+    answer = client.get("/static/css/app.css")
+    assert "Content-Encoding" not in answer.headers and answer.data == plain
+    answer.close()
+    ranged = client.get("/static/css/app.css", headers={**GZIP, "Range": "bytes=0-9"})
+    assert ranged.status_code == 206 and ranged.data == plain[:10]
+    assert "Content-Encoding" not in ranged.headers
+    ranged.close()
+    png = client.get("/static/icons/icon-192.png", headers=GZIP)  # already compressed
+    assert "Content-Encoding" not in png.headers
+    png.close()
+
+
+def test_gzipped_static_keeps_conditional_requests(client):
+    first = client.get("/static/js/offline.js", headers=GZIP)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')  # other bytes than the file, same content
+    first.close()
+    again = client.get("/static/js/offline.js", headers={**GZIP, "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    again.close()
+    since = client.get(
+        "/static/js/offline.js",
+        headers={**GZIP, "If-Modified-Since": first.headers["Last-Modified"]},
+    )
+    assert since.status_code == 304
+    since.close()
+
+
+def test_service_worker_is_gzipped_and_its_page_list_is_the_servers(app, client):
+    answer = client.get("/sw.js", headers=GZIP)
+    assert answer.headers["Content-Encoding"] == "gzip"
+    source = gzip.decompress(answer.data).decode()
+    found = re.search(r"var PAGE_PATH = new RegExp\((\".*?\")\);", source)
+    pattern = re.compile(json.loads(found.group(1)))  # same syntax in Python for this pattern
+    rules = [r.rule for r in app.url_map.iter_rules() if r.endpoint in OFFLINE_ENDPOINTS]
+    assert len(rules) == len(OFFLINE_ENDPOINTS)
+    for path in ("/thon/", "/thon/abc/", "/thon/abc/ho-moi", "/ho/abc", "/dong-bo/xung-dot"):
+        assert pattern.match(path), path
+    for path in ("/bao-cao/", "/bao-cao/thon/abc", "/quan-ly/thon", "/dang-xuat", "/ho/a/b"):
+        assert not pattern.match(path), path
+
+
+def test_sync_bar_only_on_the_pages_that_work_offline(client, auth, world):
+    auth.login("tnv1")
+    for path in ("/thon/", f"/thon/{world.thon1.token}/", f"/ho/{world.hh1.token}"):
+        page = client.get(path).get_data(as_text=True)
+        assert 'id="sync-bar"' in page and "js/offline.js" in page, path
+    page = client.get("/bao-cao/", follow_redirects=True).get_data(as_text=True)
+    assert 'id="sync-bar"' not in page  # results need the network: no bar
+    assert "js/offline.js" in page  # still there: signing out forgets the phone's copy
+    auth.logout()
+    auth.login("canbo")
+    for path in ("/quan-ly/thon", "/bao-cao/xa/"):
+        answer = client.get(path, follow_redirects=True)
+        assert answer.status_code == 200, path
+        assert 'id="sync-bar"' not in answer.get_data(as_text=True), path
