@@ -177,7 +177,7 @@
   }
 
   /* ---------- the queue ---------- */
-  function enqueue(form, data) {
+  function enqueue(form, data, separate) {
     var household = form.getAttribute("data-household") || form.getAttribute("data-local");
     if (!household) form.setAttribute("data-local", household = newToken()); // made on the phone
     var village = form.getAttribute("data-village");
@@ -185,7 +185,7 @@
       var mine = list.filter(function (c) { return c.household === household; });
       var last = mine[mine.length - 1];
       var change, refused = null;
-      if (last && last.status === "pending" && !last.tries) {
+      if (!separate && last && last.status === "pending" && !last.tries) {
         change = last; // never sent: safe to replace its data under the same change_id
       } else if (last && last.status === "invalid") {
         // The server refused it and applied nothing: the fix replaces it, under a new change_id
@@ -456,6 +456,23 @@
     enqueue(form, data).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
       location.href = $("a.back").href;
+    });
+  }
+
+  // "Không có nhà / Hẹn lại / Từ chối / Đã chuyển đi" without network: queued as a change of its
+  // own (never merged into a waiting survey of the same household), checked like the server does.
+  function visitPage(form) {
+    form.addEventListener("submit", function (e) {
+      if (navigator.onLine || e.defaultPrevented) return;
+      e.preventDefault();
+      var picked = $("input[name=visit_outcome]:checked", form);
+      var day = form.elements.revisit_on.value;
+      var problem = !picked ? "Chọn một kết quả: Không có nhà, Hẹn lại, Từ chối hoặc Đã chuyển đi."
+        : picked.value === "hen_lai" && !day ? "Chọn ngày hẹn quay lại." : "";
+      if (problem) return note(form, problem, true);
+      var data = { visit_outcome: picked.value, revisit_on: picked.value === "hen_lai" ? day : null,
+        note: form.elements.note.value.trim() };
+      enqueue(form, data, true).then(function () { location.href = $("a.back").href; });
     });
   }
 
@@ -849,6 +866,8 @@
   offlineLinks();
   var logout = $("form.logout");
   if (logout) onLogout(logout, true);
+  var visit = $("form#visit");
+  if (visit) visitPage(visit);
   var form = $("form#hh");
   if (form) householdPage(form);
   var list = $("ul.list.hh[data-village]");

@@ -123,4 +123,5 @@
     applicable: applicable, today: vnToday, rules: fromPage,
   };
   window.KhaosatRules = api;
+  fromPage(); // pages that carry #rules-json are ready at once; others call load()
 })();
