@@ -35,9 +35,8 @@ def reference_world():
 
 
 def rows_shown(page, item: str) -> list[str]:
-    return page.eval_on_selector_all(
-        f'.item[data-item="{item}"] .irow:not([hidden]) .iname', "els => els.map(e => e.textContent)"
-    )
+    selector = f'.item[data-item="{item}"] .irow:not([hidden]) .iname'
+    return page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
 
 
 def test_whole_household_answers_then_one_person_differs(open_phone, base_url, live_app):  # noqa: F811
@@ -134,6 +133,6 @@ def test_visit_outcomes_online_and_offline(open_phone, base_url, live_app):  # n
     page.evaluate("window.dispatchEvent(new Event('online'))")
     pending(page, 0)
     db.session.expire_all()
-    assert db.session.scalar(
-        select(Household.visit_outcome).where(Household.id == other.id)
-    ) == ("khong_co_nha")
+    assert db.session.scalar(select(Household.visit_outcome).where(Household.id == other.id)) == (
+        "khong_co_nha"
+    )
