@@ -66,10 +66,19 @@ def _optional_blueprints():
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
+    from survey_app.plates import views as plate_views
     from survey_app.reports import views as report_views
     from survey_app.sync import views as sync_views
 
-    return [admin_views, import_views, report_views, export_views, sync_views, offline_views]
+    return [
+        admin_views,
+        import_views,
+        report_views,
+        export_views,
+        sync_views,
+        offline_views,
+        plate_views,
+    ]
 
 
 def _register_commands(app: Flask) -> None:
