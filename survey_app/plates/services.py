@@ -173,8 +173,8 @@ def pages(labels: list[Label], per_page: int = LABELS_PER_PAGE) -> list[list[Lab
     return [labels[i : i + per_page] for i in range(0, len(labels), per_page)] or [[]]
 
 
-def qr_code(url: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
+def qr_code(url: str, box_size: int = 10) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=box_size)
     code.add_data(url)
     code.make(fit=True)
     return code
@@ -196,7 +196,7 @@ def qr_png(url: str, box_size: int = 8) -> bytes:
     from io import BytesIO
 
     out = BytesIO()
-    qr_code(url).make_image(box_size=box_size).save(out, format="PNG")
+    qr_code(url, box_size).make_image().save(out, format="PNG")
     return out.getvalue()
 
 
