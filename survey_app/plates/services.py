@@ -181,12 +181,29 @@ def qr_code(url: str, box_size: int = 10) -> qrcode.QRCode:
 
 
 _SIZE = re.compile(r' (width|height)="[^"]*"')
+_SQUARE = re.compile(r"M(\d+),(\d+)H\d+V\d+H\d+z")
+
+
+def _runs(path: str) -> str:
+    """qrcode's path draws one square per dark module; join each row's neighbours into one
+    rectangle: 3–4× less markup, and the PDF renderer draws a sheet several times faster."""
+    squares = sorted((int(y), int(x)) for x, y in _SQUARE.findall(path))
+    out, start, prev = [], None, None
+    for y, x in [*squares, (None, None)]:
+        if prev is not None and (y, x) == (prev[0], prev[1] + 1):
+            prev = (y, x)
+            continue
+        if start is not None:
+            out.append(f"M{start[1]},{start[0]}h{prev[1] - start[1] + 1}v1H{start[1]}z")
+        start = prev = (y, x) if y is not None else None
+    return "".join(out)
 
 
 def qr_svg(url: str, label: str) -> str:
     """The QR of ``url`` as an inline <svg> (one path), sized by CSS, with an accessible name."""
     image = qr_code(url).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     svg = _SIZE.sub("", image.to_string(encoding="unicode"), count=2)
+    svg = re.sub(r' d="([^"]*)"', lambda m: f' d="{_runs(m.group(1))}"', svg, count=1)
     svg = svg.replace(' id="qr-path"', "", 1)  # many QRs share a page: no repeated id
     return svg.replace("<svg ", f'<svg class="qr" role="img" aria-label="{escape(label)}" ', 1)
 

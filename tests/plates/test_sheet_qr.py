@@ -84,10 +84,13 @@ def test_each_label_qr_decodes_from_png_and_svg(sheet, client, tmp_path):
 
 
 def _svg_to_image(svg: str, scale: int = 6) -> Image.Image:
-    """Rasterise the qrcode SvgPathImage output (unit squares "Mx,yH..V..H..z" on a viewBox)."""
+    """Rasterise the label's SVG: one path of module-high runs "Mx,yhNv1Hxz" on a viewBox."""
     size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    path = re.search(r' d="([^"]*)"', svg).group(1)
+    runs = re.findall(r"M(\d+),(\d+)h(\d+)v1H\d+z", path)
+    assert "".join(f"M{x},{y}h{n}v1H{x}z" for x, y, n in runs) == path  # nothing else drawn
     image = Image.new("L", (size * scale, size * scale), 255)
-    for x, y in re.findall(r"M(\d+),(\d+)H", svg):
-        x, y = int(x) * scale, int(y) * scale
-        image.paste(0, (x, y, x + scale, y + scale))
+    for x, y, n in runs:
+        x, y, n = int(x) * scale, int(y) * scale, int(n) * scale
+        image.paste(0, (x, y, x + n, y + scale))
     return image
