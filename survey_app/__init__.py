@@ -67,6 +67,7 @@ def _optional_blueprints():
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
+    from survey_app.plates import views as plate_views
     from survey_app.reports import views as report_views
     from survey_app.sync import views as sync_views
 
@@ -78,6 +79,7 @@ def _optional_blueprints():
         sync_views,
         offline_views,
         assistance_views,
+        plate_views,
     ]
 
 

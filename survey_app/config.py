@@ -16,6 +16,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
     HOUSEHOLDS_PER_PAGE = 50
+    # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
+    # the host of the request that prints the sheet (survey_app/plates/services.py).
+    PUBLIC_BASE_URL = None
 
 
 def _secret_key(instance_path: str) -> str:
@@ -48,6 +51,8 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    if os.environ.get("PUBLIC_BASE_URL"):
+        app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):

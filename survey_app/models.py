@@ -6,5 +6,6 @@ from survey_app.audit import AuditLog  # noqa: F401
 from survey_app.exports.models import ExportJob  # noqa: F401
 from survey_app.households.models import Household, Person  # noqa: F401
 from survey_app.places.models import Commune, Province, Village  # noqa: F401
+from survey_app.plates.models import DoorPlate  # noqa: F401
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult  # noqa: F401
 from survey_app.sync.models import SyncChange, SyncCounter, SyncStamp, SyncTombstone  # noqa: F401

@@ -22,6 +22,7 @@ from tests import builders
 from tests.assistance.support import walk_training_class
 from tests.conftest import _wipe
 from tests.exports.support import walk_export_job
+from tests.plates.support import walk_plate
 
 ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer")
 OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
@@ -42,6 +43,8 @@ KINDS = {
     # an export belongs to whoever asked for it (the officer here); its file may be gone
     "own_export":    (LOGIN,     NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "own_export_gone": (LOGIN,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    # door plates are printed and revoked by staff of the place and the village's head
+    "plate_printer": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
 }  # fmt: skip
 
 WALK_USER = "tnv.walk"  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
@@ -106,6 +109,13 @@ EXPECTED: dict[str, Check] = {
     "assistance.training_class": Check("own_village", class_token=walk_training_class),
     "assistance.pick_attendees": Check("own_village", class_token=walk_training_class),
     "assistance.remove_attendee": Check("own_village", class_token=walk_training_class),
+    "plates.open_plate": Check("own_village", plate_token=walk_plate),
+    "plates.sheet": Check("plate_printer"),
+    "plates.sheet_pdf": Check("plate_printer"),
+    "plates.household_plate": Check("plate_printer"),
+    "plates.renew": Check("plate_printer"),
+    "plates.revoke": Check("plate_printer"),
+    "plates.sync_plates": Check("api"),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).

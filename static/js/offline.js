@@ -349,7 +349,7 @@
       }).then(function (cache) {
         removed.forEach(function (t) { cache.delete("/ho/" + t); });
         return store(cache, Object.keys(pages));
-      }).then(function () {
+      }).then(warmPlates).then(function () {
         localStorage.setItem(CURSOR, cursor);
         localStorage.setItem(CURSOR + ":hh", "1");
         localStorage.removeItem(CURSOR + ":stale");
@@ -391,6 +391,25 @@
     // A page that needs the network (reports, admin): no bar; signing out still forgets the copy.
     var logout = $("form.logout");
     if (logout) onLogout(logout, false);
+  }
+
+  /* ---------- door plates: the map {plate token: household token} that sw.js reads to open a
+     scanned /h/<token> offline (docs/plates.md); re-fetched only when it changed (ETag) ---------- */
+  function warmPlates() {
+    var KEY = "plates-etag:" + USER, MAP = "/__plates__.json";
+    return caches.open(PAGES).then(function (cache) {
+      return cache.match(MAP).then(function (have) {
+        var etag = have && localStorage.getItem(KEY);
+        return fetch("/api/sync/plates", { credentials: "same-origin",
+          headers: etag ? { "If-None-Match": etag } : {} }).then(function (r) {
+          if (r.status !== 200) return; // 304: the phone's copy is current
+          var tag = r.headers.get("ETag");
+          return r.text().then(function (body) {
+            return cache.put(MAP, new Response(body, { headers: { "Content-Type": "application/json" } }));
+          }).then(function () { if (tag) localStorage.setItem(KEY, tag); });
+        });
+      });
+    }).catch(function () { /* plates are a convenience: never block the rest of warming */ });
   }
 
   /* ---------- pages: list marks, household overlay, submit ---------- */

@@ -1,7 +1,7 @@
 """assistance: help records, training classes and their attendees
 
-Revision ID: 0007_assistance
-Revises: 0004_sync
+Revision ID: 0006_assistance
+Revises: 0005_visits
 Create Date: 2026-12-01 20:23:26
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 20:23:26
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_assistance"
+revision = "0006_assistance"
 down_revision = "0005_visits"
 branch_labels = None
 depends_on = None
