@@ -34,8 +34,9 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate" && PAGE_PATH.test(url.pathname)) {
     event.respondWith(fromNetworkFirst(request));
-  } else if (request.mode === "navigate") {
+  } else if (request.mode === "navigate" && !PLATE_PATH.test(url.pathname)) {
     // A page that needs the network (reports, admin…): offline, a Vietnamese page says so.
+    // (Door plates, /h/<token>, are answered by their own listener below.)
     event.respondWith(fetch(request).catch(function () { return offlinePage(false); }));
   }
 });
