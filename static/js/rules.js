@@ -25,6 +25,7 @@
   function vnToday() { return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); }
 
   function squeeze(value) {
+    fromPage(); // text(), phone(), birth() and applicable() are called on their own too
     return String(value == null ? "" : value).replace(new RegExp(R.spaces, "g"), " ")
       .replace(/^ +| +$/g, "");
   }
@@ -38,6 +39,7 @@
     return value;
   }
   function phone(value) {
+    fromPage();
     var compact = String(value || "").replace(new RegExp(R.phone.strip, "g"), "");
     if (!compact) return null;
     if (!new RegExp(R.phone.pattern).test(compact)) throw new Error(R.phone.message);
@@ -75,6 +77,7 @@
 
   // Which items are asked of a person: {birth_date: "YYYY-MM-DD", gioi_tinh, cu_tru, dt_thong_minh}.
   function applicable(person) {
+    fromPage();
     var out = {};
     if (R.counted_states.indexOf(person.cu_tru || "co_mat") < 0 || !person.birth_date) return out;
     Object.keys(R.reach).forEach(function (key) {
