@@ -32,7 +32,9 @@
   // Throws Error(message) like rules.check_text raises RuleError.
   function text(key, value) {
     value = squeeze(value);
-    if (new RegExp(R.control_re).test(value)) throw new Error(R.control);
+    // "u": code points, as in Python. Without it the surrogate range matches both halves of any
+    // character outside the BMP (an emoji, a rare Hán Nôm character) and refused it.
+    if (new RegExp(R.control_re, "u").test(value)) throw new Error(R.control);
     if (!value && R.required[key]) throw new Error(R.required[key]);
     var limit = R.max_length[key], length = Array.from(value).length;
     if (limit && length > limit) throw new Error(fmt(R.too_long, { max: limit, length: length }));
