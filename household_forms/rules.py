@@ -51,17 +51,20 @@ CONTROL_RE = (
 
 # Phone numbers: these separators are dropped, then 9–12 digits (a leading + allowed). Nine digits
 # without a leading 0 are a Vietnamese mobile whose 0 a spreadsheet dropped: the 0 is put back.
-PHONE_STRIP = r"[\s.\-()]"
-PHONE_RE = r"^\+?\d{9,12}$"
+# Spaces are SPACES' list (Python's \s and JavaScript's differ); digits are ASCII (Python's \d
+# takes any script's digits, JavaScript's does not).
+PHONE_STRIP = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000.\-()]"
+PHONE_RE = r"^\+?[0-9]{9,12}$"
 PHONE_MESSAGE = "Số điện thoại không đúng: cần 10 chữ số, ví dụ 0912345678."
 
 # Birth: a year alone (1 July of it, the domain's convention), or a day, month and year in any of
 # these spellings. Patterns are JavaScript-compatible: the phone uses them as they are.
+# ASCII digits only, and " " for a space: the text is squeezed first (SPACES → one " ").
 BIRTH_FORMATS = (
-    (r"^(\d{4})$", "y"),
-    (r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$", "dmy"),
-    (r"^(\d{2})(\d{2})(\d{4})$", "dmy"),
-    (r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"),
+    (r"^([0-9]{4})$", "y"),
+    (r"^([0-9]{1,2}) ?[/.\- ] ?([0-9]{1,2}) ?[/.\- ] ?([0-9]{4})$", "dmy"),
+    (r"^([0-9]{2})([0-9]{2})([0-9]{4})$", "dmy"),
+    (r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$", "ymd"),
 )
 BIRTH_MESSAGES = {
     "format": "Nhập năm sinh (1958) hoặc ngày tháng năm (05/03/1958 hoặc 05 03 1958).",
@@ -122,6 +125,8 @@ def parse_birth(text, today: date) -> tuple[date, bool]:
         if not match:
             continue
         if order == "y":
+            if int(text) < MIN_BIRTH_YEAR:  # before date(): there is no year 0
+                raise RuleError(BIRTH_MESSAGES["too_old"].format(min_year=MIN_BIRTH_YEAR))
             return _check_birth(date(int(text), 7, 1), True, text, today)
         parts = [int(g) for g in match.groups()]
         year, month, day = parts if order == "ymd" else parts[::-1]

@@ -80,13 +80,18 @@ class Choice(fields.String):
 
     default_error_messages = {**MESSAGES, "invalid": "Phải là chuỗi chữ."}
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices, blank: str | None = None, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault("enum", list(choices))
+        if blank:  # "" and null say what the page says for a choice not made
+            kwargs["error_messages"] = {**kwargs.get("error_messages", {}), "null": blank}
         super().__init__(**kwargs)
         self.choices = tuple(choices)
+        self.blank = blank
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
+        if value == "" and self.blank:
+            raise ValidationError(self.blank)
         if value not in self.choices:
             raise ValidationError(
                 "Giá trị không hợp lệ, chọn một trong: " + ", ".join(self.choices)
@@ -191,7 +196,7 @@ class _MemberFields(VnSchema):
     token = Token(allow_none=True)
     ho_ten = Text("ho_ten", required=True)
     ngay_sinh = Birth(required=True)
-    gioi_tinh = Choice(GIOI_TINH, required=True)
+    gioi_tinh = Choice(GIOI_TINH, blank=rules.REQUIRED["gioi_tinh"], required=True)
     quan_he = Text("quan_he")
     cu_tru = Choice(CU_TRU)
     vneid = Choice(VNEID, allow_none=True)

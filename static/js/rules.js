@@ -25,19 +25,23 @@
   function vnToday() { return new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10); }
 
   function squeeze(value) {
+    fromPage(); // text(), phone(), birth() and applicable() are called on their own too
     return String(value == null ? "" : value).replace(new RegExp(R.spaces, "g"), " ")
       .replace(/^ +| +$/g, "");
   }
   // Throws Error(message) like rules.check_text raises RuleError.
   function text(key, value) {
     value = squeeze(value);
-    if (new RegExp(R.control_re).test(value)) throw new Error(R.control);
+    // "u": code points, as in Python. Without it the surrogate range matches both halves of any
+    // character outside the BMP (an emoji, a rare Hán Nôm character) and refused it.
+    if (new RegExp(R.control_re, "u").test(value)) throw new Error(R.control);
     if (!value && R.required[key]) throw new Error(R.required[key]);
     var limit = R.max_length[key], length = Array.from(value).length;
     if (limit && length > limit) throw new Error(fmt(R.too_long, { max: limit, length: length }));
     return value;
   }
   function phone(value) {
+    fromPage();
     var compact = String(value || "").replace(new RegExp(R.phone.strip, "g"), "");
     if (!compact) return null;
     if (!new RegExp(R.phone.pattern).test(compact)) throw new Error(R.phone.message);
@@ -75,6 +79,7 @@
 
   // Which items are asked of a person: {birth_date: "YYYY-MM-DD", gioi_tinh, cu_tru, dt_thong_minh}.
   function applicable(person) {
+    fromPage();
     var out = {};
     if (R.counted_states.indexOf(person.cu_tru || "co_mat") < 0 || !person.birth_date) return out;
     Object.keys(R.reach).forEach(function (key) {
