@@ -48,7 +48,7 @@ def test_list_search_filter_and_counts(client, vol1):
 
     def listed(**query):
         page = client.get(url, query_string=query).get_data(as_text=True)
-        return re.search(r'<ul class="list hh">.*?</ul>', page, re.S).group(0)
+        return re.search(r'<ul class="list hh"[^>]*>.*?</ul>', page, re.S).group(0)
 
     found = listed(q="duc thang")
     assert "Nguyễn Đức Thắng" in found and "Lê Văn Bình" not in found
