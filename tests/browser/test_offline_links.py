@@ -10,16 +10,18 @@ from tests.browser.test_visit import reference_world
 # own "Lưu" queues on the phone, tests/browser/test_offline.py).
 TARGETS_JS = """() => {
   const all = [...document.querySelectorAll('a[href], form.logout button')];
-  return all.map((el, i) => {
-    el.setAttribute('data-walk', i);
-    return {i, text: (el.textContent || '').trim().slice(0, 40), href: el.href || null,
-            same: !!el.href && el.href.split('#')[0] === location.href.split('#')[0]};
-  });
+  return all.map((el) => ({
+    text: (el.textContent || '').trim().slice(0, 40), href: el.href || null,
+    same: !!el.href && el.href.split('#')[0] === location.href.split('#')[0]}));
 }"""
-CLICK_JS = """(i) => {
-  const el = document.querySelector(`[data-walk="${i}"]`);
+# Found again by address and words after each reload: the offline list is drawn by the script.
+CLICK_JS = """([href, text]) => {
+  const el = [...document.querySelectorAll('a[href], form.logout button')].find(
+    (e) => (e.href || null) === href && (e.textContent || '').trim().slice(0, 40) === text);
+  if (!el) return false;
   const menu = el.closest('details'); if (menu) menu.open = true;
   el.click();
+  return true;
 }"""
 
 
@@ -40,15 +42,16 @@ def test_every_link_of_every_volunteer_page_offline(open_phone, base_url, live_a
     walked = 0
     for path in pages:
         page.goto(base_url + path)
+        page.wait_for_timeout(300)
         targets = page.evaluate(TARGETS_JS)
         assert targets, path
         for target in targets:
             if target["same"]:
                 continue  # an anchor on the same page (error summary, "Tiếp theo")
             page.goto(base_url + path)
-            page.evaluate(TARGETS_JS)
+            page.wait_for_timeout(300)  # let the offline list draw itself
             page.on("dialog", lambda dialog: dialog.dismiss())
-            page.evaluate(CLICK_JS, target["i"])
+            assert page.evaluate(CLICK_JS, [target["href"], target["text"]]), target
             page.wait_for_timeout(400)
             page.wait_for_load_state()
             where = page.url
