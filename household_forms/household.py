@@ -254,7 +254,7 @@ class VisitForm(FlaskForm):
     visit_outcome = SegmentField(
         "Kết quả lần đến",
         options=[(k, k, visit_status.LABELS[k]) for k in visit_status.OUTCOMES],
-        required="Chọn một kết quả: Không có nhà, Hẹn lại, Từ chối hoặc Đã chuyển đi.",
+        required=rules.REQUIRED["visit_outcome"],
     )
     revisit_on = DateField("Ngày hẹn quay lại", validators=[Optional()])
     note = StringField("Ghi chú về hộ", validators=[text_rule("note")])
@@ -262,7 +262,7 @@ class VisitForm(FlaskForm):
     def validate_revisit_on(self, field):
         if self.visit_outcome.data == visit_status.LATER:
             if field.data is None:
-                raise ValidationError("Chọn ngày hẹn quay lại.")
+                raise ValidationError(rules.REQUIRED["revisit_on"])
             if field.data < vn_today():
                 raise ValidationError("Ngày hẹn đã qua. Chọn hôm nay hoặc một ngày sau.")
 

@@ -39,6 +39,8 @@ REQUIRED = {
     "cu_tru": "Vui lòng chọn tình trạng cư trú.",
     "consent": "Cần hộ đồng ý trước khi ghi thông tin. Hãy hỏi rồi đánh dấu.",
     "members": "Hộ phải có ít nhất một thành viên. Bấm “Thêm thành viên”.",
+    "visit_outcome": "Chọn một kết quả: Không có nhà, Hẹn lại, Từ chối hoặc Đã chuyển đi.",
+    "revisit_on": "Chọn ngày hẹn quay lại.",
 }
 TOO_LONG = "Dài quá {max} ký tự (đang có {length}). Hãy viết gọn lại."
 CONTROL = "Có ký tự không hợp lệ."

@@ -486,8 +486,9 @@
       e.preventDefault();
       var picked = $("input[name=visit_outcome]:checked", form);
       var day = form.elements.revisit_on.value;
-      var problem = !picked ? "Chọn một kết quả: Không có nhà, Hẹn lại, Từ chối hoặc Đã chuyển đi."
-        : picked.value === "hen_lai" && !day ? "Chọn ngày hẹn quay lại." : "";
+      var required = window.KhaosatRules.rules().required; // the server's words
+      var problem = !picked ? required.visit_outcome
+        : picked.value === "hen_lai" && !day ? required.revisit_on : "";
       if (problem) return note(form, problem, true);
       var data = { visit_outcome: picked.value, revisit_on: picked.value === "hen_lai" ? day : null,
         note: form.elements.note.value.trim() };

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
+from household_forms import rules
 from survey_app import audit
 from survey_app.extensions import db
 from survey_app.households import status as visit_status
@@ -119,7 +120,7 @@ def record_visit(actor, household: Household, data: dict, expected_version: int 
         raise HouseholdError("Kết quả lần đến không hợp lệ.", "visit_outcome")
     revisit_on = data.get("revisit_on") if outcome == visit_status.LATER else None
     if outcome == visit_status.LATER and revisit_on is None:
-        raise HouseholdError("Chọn ngày hẹn quay lại.", "revisit_on")
+        raise HouseholdError(rules.REQUIRED["revisit_on"], "revisit_on")
     _claim_version(household, expected_version)
     now = utcnow()
     values = {"visit_outcome": outcome, "revisit_on": revisit_on}
