@@ -5,7 +5,7 @@ and the benchmark call the same code. The public API:
 
 ``compute(session, commune, criteria_id, year, as_of=None, settings=None) -> Report``
     One commune. ``as_of`` defaults to 31/12 of ``year``; ``settings`` (a CommuneSettings, saved
-    or not) defaults to the commune's stored settings, else the domain.md defaults.
+    or not) defaults to the commune's stored settings, else the docs/domain.md defaults.
 ``compute_many(session, communes, criteria_id, year, as_of=None, settings=None) -> list[Report]``
     Many communes (``None`` = all), counted in the same two statements grouped by commune and
     village (one pair per distinct set of rules). ``settings``: {commune_id: CommuneSettings}.

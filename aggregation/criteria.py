@@ -20,7 +20,7 @@ HOUSEHOLD_DATA, MANUAL = "household_data", "manual"
 PERSON_POPULATIONS = ("all_people", "age14plus", "age15plus", "adults", "working_age")
 HOUSEHOLD_POPULATIONS = ("households", "business_households")
 POPULATIONS = PERSON_POPULATIONS + HOUSEHOLD_POPULATIONS
-# Derived household item: at least one counted member has a smartphone (domain.md).
+# Derived household item: at least one counted member has a smartphone (docs/domain.md).
 DERIVED_HOUSEHOLD = {"co_dt_thong_minh": "Hộ có điện thoại thông minh"}
 PERSON_FIELDS = {**PERSON_YESNO, "vneid": "VNeID"}
 HOUSEHOLD_FIELDS = {**HOUSEHOLD_YESNO, **DERIVED_HOUSEHOLD}

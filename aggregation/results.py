@@ -156,7 +156,7 @@ class Report:
         raise KeyError(code)
 
     def to_json(self) -> dict:
-        """The `indicators` command's JSON (shared/interfaces.md)."""
+        """The `indicators` command's JSON (docs/cli.md)."""
         return {
             "commune": self.commune,
             "province": self.province,

@@ -18,7 +18,7 @@ WORKING_AGE_FROM = 15
 
 @dataclass(frozen=True)
 class Rules:
-    """The per-commune choices that change who is counted (domain.md conventions as defaults)."""
+    """The per-commune choices that change who is counted (defaults: docs/domain.md)."""
 
     working_age_rule: str = LEGAL
     adult_age: int = 15

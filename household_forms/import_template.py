@@ -24,7 +24,7 @@ LIMIT = rules.MAX_LENGTH
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # the bracketed key of interfaces.md, also accepted as a header
+    key: str  # the bracketed key of docs/cli.md, also accepted as a header
     header: str
     kind: str  # text, code, phone, quan_he, birth, gioi_tinh, cu_tru, yesno, vneid
     level: str  # HOUSEHOLD values repeat on every member's row

@@ -150,7 +150,7 @@ class Phone(fields.String):
 
 
 class Birth(fields.String):
-    """Birth: "1958" (year only: 1 July, domain.md) or a full date → (date, year_only)."""
+    """Birth: "1958" (year only: 1 July, docs/domain.md) or a full date → (date, year_only)."""
 
     default_error_messages = {**MESSAGES, "invalid": "Phải là chuỗi chữ."}
 

@@ -339,7 +339,7 @@ class Generator:
 
     def _birth(self, age: int) -> tuple[date, bool]:
         year_only = self.rng.random() < (0.18 if age >= 60 else 0.04)
-        if year_only:  # taken as 1 July (domain.md), so the age holds on that convention too
+        if year_only:  # taken as 1 July (docs/domain.md), so the age holds on that convention too
             before_july = (self.today.month, self.today.day) < (7, 1)
             return date(self.today.year - age - before_july, 7, 1), True
         days = int(age * 365.25) + self.rng.randint(0, 364)

@@ -1,5 +1,5 @@
 """`flask export-evidence --commune NAME --criteria ID --year YYYY [--as-of YYYY-MM-DD]
-[--village NAME] --out FILE` (shared/interfaces.md).
+[--village NAME] --out FILE` (docs/cli.md).
 
 The format follows FILE's extension: .xlsx, .pdf, .docx (the draft report), .csv (one list; a
 zip of CSVs when there are several) or .zip. Bad input exits non-zero with a message on stderr and

@@ -100,7 +100,7 @@ class Person(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     ho_ten: Mapped[str] = mapped_column(String(120))
     # Effective birth date used for every age computation. When only the year is known it is
-    # 1 July of that year (domain.md convention) and birth_year_only is set.
+    # 1 July of that year (docs/domain.md convention) and birth_year_only is set.
     birth_date: Mapped[date]
     birth_year_only: Mapped[bool] = mapped_column(default=False)
     gioi_tinh: Mapped[str] = mapped_column(String(3))

@@ -1,4 +1,4 @@
-"""The survey's vocabulary: item keys, their Vietnamese labels and allowed values (domain.md)."""
+"""The survey's vocabulary: item keys, Vietnamese labels and allowed values (docs/domain.md)."""
 
 # Per-person yes/no items. Stored as nullable booleans: None means "chưa hỏi" (not asked yet),
 # which is never the same as False ("Không").

@@ -62,7 +62,7 @@ def _text(report) -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json")
 def indicators(commune_name, province, criteria_id, year, as_of, fmt):
-    """Print a criteria set's indicators for a commune (JSON of shared/interfaces.md)."""
+    """Print a criteria set's indicators for a commune (JSON of docs/cli.md)."""
     as_of_date = parse_as_of(as_of)
     try:
         get_criteria(criteria_id)

@@ -26,7 +26,7 @@ DEFAULT_CRITERIA = ["thanh-hoa-1829"]
 
 
 class CommuneSettings(db.Model):
-    """How a commune counts. A commune without a row uses the defaults below (domain.md)."""
+    """How a commune counts. A commune without a row uses the defaults below (docs/domain.md)."""
 
     __tablename__ = "commune_settings"
     __table_args__ = (

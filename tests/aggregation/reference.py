@@ -1,6 +1,6 @@
 """A plain-Python count of the `indicators` JSON, written apart from aggregation's SQL.
 
-Reads domain.md literally: loops over people and households held in lists of dicts. Shares only
+Reads docs/domain.md literally: loops over people and households held in lists of dicts. Shares only
 the criteria *data* (the YAML files) with the code under test.
 """
 

@@ -1,4 +1,4 @@
-"""`flask indicators` prints the JSON of shared/interfaces.md and fails clearly."""
+"""`flask indicators` prints the JSON of docs/cli.md and fails clearly."""
 
 import json
 from datetime import date

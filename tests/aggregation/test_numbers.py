@@ -1,4 +1,4 @@
-"""Percent, pass/fail and display exactly as domain.md writes them."""
+"""Percent, pass/fail and display exactly as docs/domain.md writes them."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Retirement schedule, age cut-offs and as-of dates (pure arithmetic, domain.md)."""
+"""Retirement schedule, age cut-offs and as-of dates (pure arithmetic, docs/domain.md)."""
 
 from datetime import date, timedelta
 

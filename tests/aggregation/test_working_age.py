@@ -12,7 +12,7 @@ CLASSIC_LIMIT = {"nam": 60 * 12, "nu": 55 * 12}
 
 
 def reference_working_age(born: date, sex: str, on: date, rule: str) -> bool:
-    """Plain reading of domain.md, for comparison with the SQL."""
+    """Plain reading of docs/domain.md, for comparison with the SQL."""
     months = completed_months(born, on)
     if rule == "classic":
         limit = CLASSIC_LIMIT[sex]

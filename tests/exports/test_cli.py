@@ -1,4 +1,4 @@
-"""`flask export-evidence` (shared/interfaces.md): the format follows the file's extension; bad
+"""`flask export-evidence` (docs/cli.md): the format follows the file's extension; bad
 input exits non-zero with a message on stderr and changes nothing (no file, no audit row)."""
 
 import zipfile
