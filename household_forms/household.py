@@ -5,10 +5,11 @@ the browser are clones of a <template> with the next free index; rows the volunt
 ``removed=1`` so they are re-rendered hidden after an error and dropped on save.
 """
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     FieldList,
     FloatField,
@@ -256,15 +257,21 @@ class VisitForm(FlaskForm):
         options=[(k, k, visit_status.LABELS[k]) for k in visit_status.OUTCOMES],
         required=rules.REQUIRED["visit_outcome"],
     )
-    revisit_on = DateField("Ngày hẹn quay lại", validators=[Optional()])
+    revisit_on = StringField("Ngày hẹn quay lại")
     note = StringField("Ghi chú về hộ", validators=[text_rule("note")])
 
     def validate_revisit_on(self, field):
-        if self.visit_outcome.data == visit_status.LATER:
-            if field.data is None:
-                raise ValidationError(rules.REQUIRED["revisit_on"])
-            if field.data < vn_today():
-                raise ValidationError("Ngày hẹn đã qua. Chọn hôm nay hoặc một ngày sau.")
+        """The day (YYYY-MM-DD from the date picker) matters only for "Hẹn lại"."""
+        if self.visit_outcome.data != visit_status.LATER:
+            field.data = None
+            return
+        try:
+            field.data = date.fromisoformat((field.data or "").strip())
+        except ValueError:
+            field.data = None
+            raise ValidationError(rules.REQUIRED["revisit_on"]) from None
+        if field.data < vn_today():
+            raise ValidationError("Ngày hẹn đã qua. Chọn hôm nay hoặc một ngày sau.")
 
     def to_data(self) -> dict:
         return {

@@ -204,6 +204,7 @@ def survey_as_of(today: date) -> date:
     return date(today.year, 12, 31)
 
 
+@cache
 def _cutoffs(as_of: date) -> dict:
     from aggregation.rules import Rules, age_cutoff, working_age_upper_cutoffs
 

@@ -291,6 +291,18 @@
     if (dirty) { e.preventDefault(); e.returnValue = ""; }
   });
 
+  /* ---------- a visit without a survey: the day matters only for "Hẹn lại" ---------- */
+  var visit = document.getElementById("visit");
+  if (visit) {
+    var day = visit.elements.revisit_on.closest(".field");
+    var showDay = function () {
+      var on = $("input[name=visit_outcome]:checked", visit);
+      day.hidden = !on || on.value !== "hen_lai";
+    };
+    visit.addEventListener("change", showDay);
+    showDay();
+  }
+
   window.KhaosatForm = {
     showErrors: showErrors,
     refresh: refreshAll,

@@ -474,25 +474,36 @@
     }
     enqueue(form, data).then(function () {
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-      location.href = $("a.back").href;
+      savedOnPhone("Đã lưu trên máy hộ " + data.ma_ho + " – " + data.chu_ho +
+        ". Sẽ tự gửi khi có mạng.");
     });
+  }
+  // Back to the list with the same kind of message an online save gives.
+  function savedOnPhone(text) {
+    try { sessionStorage.setItem("flash", JSON.stringify([["flash flash-success", text]])); }
+    catch (e) { /* storage full: the list's "Chờ gửi" mark still shows it */ }
+    location.href = $("a.back").href;
   }
 
   // "Không có nhà / Hẹn lại / Từ chối / Đã chuyển đi" without network: queued as a change of its
   // own (never merged into a waiting survey of the same household), checked like the server does.
   function visitPage(form) {
     form.addEventListener("submit", function (e) {
-      if (navigator.onLine || e.defaultPrevented) return;
-      e.preventDefault();
+      if (e.defaultPrevented) return;
       var picked = $("input[name=visit_outcome]:checked", form);
       var day = form.elements.revisit_on.value;
       var required = window.KhaosatRules.rules().required; // the server's words
       var problem = !picked ? required.visit_outcome
         : picked.value === "hen_lai" && !day ? required.revisit_on : "";
-      if (problem) return note(form, problem, true);
+      if (problem) { e.preventDefault(); return note(form, problem, true); }
+      if (navigator.onLine) return; // the form's own post; the server checks the same again
+      e.preventDefault();
       var data = { visit_outcome: picked.value, revisit_on: picked.value === "hen_lai" ? day : null,
         note: form.elements.note.value.trim() };
-      enqueue(form, data, true).then(function () { location.href = $("a.back").href; });
+      enqueue(form, data, true).then(function () {
+        savedOnPhone("Đã ghi trên máy: " + $("span", picked.parentNode).textContent +
+          ". Sẽ tự gửi khi có mạng.");
+      });
     });
   }
 
@@ -802,8 +813,8 @@
     var flashes = $$(".flash", doc).map(function (p) { return [p.className, p.textContent]; });
     try { sessionStorage.setItem("flash", JSON.stringify(flashes)); } catch (e) { /* full: go anyway */ }
     var key = form.getAttribute("data-household");
-    // After a save the list opens at "Tiếp theo" (the next household), as the server meant.
-    var anchor = url.indexOf("sau=") >= 0 ? "#tiep-theo" : key ? "#h-" + key : "";
+    // After a save the list opens at its top ("Tiếp theo"), as the server meant.
+    var anchor = url.indexOf("sau=") >= 0 ? "" : key ? "#h-" + key : "";
     location.assign(url.indexOf("#") < 0 ? url + anchor : url);
   }
   function showPage(html) {

@@ -15,10 +15,11 @@ from survey_app import audit
 from survey_app.accounts.models import COMMUNE_OFFICER, VILLAGE_HEAD, VOLUNTEER, User, user_village
 from survey_app.demo import names
 from survey_app.extensions import db
+from survey_app.households import status as visit_status
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Village
 from survey_app.places.services import get_or_create_commune, get_or_create_village
-from survey_app.timeutil import utcnow
+from survey_app.timeutil import utcnow, vn_today
 from survey_app.tokens import new_token
 
 BATCH = 2000  # households per INSERT round trip; keeps memory flat for 100k-household communes
@@ -75,8 +76,9 @@ class Generator:
 
     def __init__(self, rng: random.Random, today: date | None = None, progress=None):
         self.rng = rng
-        self.today = today or utcnow().date()
+        self.today = today or vn_today()
         self.now = utcnow()
+        self.gaps = False  # set per household in _write_batch
         self.progress: Callable[[int, int], None] = progress or (lambda done, total: None)
 
     # ---- places and staff ------------------------------------------------------------------
@@ -176,9 +178,15 @@ class Generator:
         for ma_ho in codes:
             family = self._family()
             surveyed = self.rng.random() < plan.surveyed_rate
+            # A quarter of the visited households keep some "Chưa hỏi" answers (not complete).
+            self.gaps = self.rng.random() < 0.25
             people = [self._person(m, surveyed, plan.uptake) for m in family]
             self._name(people, family)
-            households.append(self._household_row(commune, plan, ma_ho, people[0], surveyed))
+            row = self._household_row(commune, plan, ma_ho, people[0], surveyed)
+            if surveyed and not self._complete(row, people):
+                # Consent given, some items still "Chưa hỏi": saved, not surveyed (status.py).
+                row.update(surveyed_by_id=None, surveyed_at=None)
+            households.append(row)
             families.append(people)
         conn = db.session.connection()
         table = Household.__table__
@@ -235,9 +243,20 @@ class Generator:
             "updated_at": when or self.now,
         }
 
+    def _complete(self, row: dict, people: list[dict]) -> bool:
+        """Every item that applies answered, as survey_app/households/status.py counts it."""
+        if any(row[key] is None for key in visit_status.household_items(row)):
+            return False
+        return all(
+            person[key] is not None
+            for person in people
+            for key in visit_status.person_items(person, self.today)
+        )
+
     def _answer(self, p: float | None, unknown: float) -> bool | None:
-        """Yes with probability ``p``; None ("chưa hỏi") with probability ``unknown``."""
-        if p is None or self.rng.random() < unknown:
+        """Yes with probability ``p``; None ("chưa hỏi") with probability 4 × ``unknown`` in a
+        household left with gaps, never in the others."""
+        if p is None or (self.gaps and self.rng.random() < 4 * unknown):
             return None
         return self.rng.random() < p
 
@@ -375,7 +394,8 @@ class Generator:
         answers = {k: self._answer(min(1.0, v * uptake), unknown) for k, v in p.items()}
         phone = answers["dt_thong_minh"]
         answers["ptt_an_toan"] = self._answer(0.6 * uptake, unknown) if phone else phone
-        answers["vneid"] = None if self.rng.random() < unknown else self._vneid(band)
+        gap = self.gaps and self.rng.random() < 4 * unknown
+        answers["vneid"] = None if gap else self._vneid(band)
         return answers
 
     def _vneid(self, band: int) -> str:

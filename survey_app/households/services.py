@@ -372,7 +372,9 @@ def next_to_visit(rows: list[HouseholdRow], after: str | None = None, today: dat
     tokens = [r.token for r in rows]
     start = tokens.index(after) if after in tokens else -1
     order = {token: (i - start - 1) % len(tokens) for i, token in enumerate(tokens)}
-    return min(waiting, key=lambda r: order[r.token])
+    # Never visited first, then the ones left unfinished, and last the ones nobody was home at.
+    rank = {visit_status.NOT_VISITED: 0, visit_status.PARTIAL: 1, visit_status.NOT_HOME: 2}
+    return min(waiting, key=lambda r: (rank[r.status], order[r.token]))
 
 
 _CODE = re.compile(r"^(.*?)(\d+)$")

@@ -208,6 +208,10 @@ def visit(household_token):
             db.session.rollback()
             flash("Hộ này vừa được người khác lưu. Hãy xem lại rồi ghi lại kết quả.", "error")
             return redirect(url_for("households.household", household_token=household.token))
+        except services.HouseholdError as exc:
+            db.session.rollback()
+            field = visit_form[exc.field] if exc.field in visit_form else visit_form.visit_outcome
+            field.errors = [*field.errors, exc.message]
     form = HouseholdForm(data=initial_data(household))
     return _render_form(form, household.village, household, visit_form=visit_form)
 
@@ -241,7 +245,9 @@ def _saved(household, back: str | None = None):
     back = _safe_back(back)
     if back:
         return redirect(back)
-    return redirect(list_url(household.village, sau=household.token, _anchor="tiep-theo"))
+    # The list opens at its top: the message, then "Tiếp theo" (an anchor would tuck it under the
+    # sticky top bar).
+    return redirect(list_url(household.village, sau=household.token))
 
 
 def _render_form(form, village, household, conflict=None, visit_form=None):

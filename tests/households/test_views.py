@@ -63,7 +63,7 @@ def test_new_household_saved_then_listed_as_surveyed(client, vol1):
     response = client.post(f"/thon/{vol1.thon1.token}/ho-moi", data=form_payload(members=members))
     assert response.status_code == 302
     household = db.session.scalar(select(Household).where(Household.ma_ho == "HK-200"))
-    assert response.location.endswith(f"?sau={household.token}#tiep-theo")
+    assert response.location.endswith(f"?sau={household.token}")
     assert household.so_dien_thoai == "0912345678" and household.cap_quang is True
     person = household.members[0]
     assert (person.dt_thong_minh, person.tk_thanh_toan, person.ptt_an_toan) == (True, False, None)
