@@ -270,3 +270,20 @@ def test_village_head_sees_the_states_on_the_dashboard(client, world, auth):
     assert "Chưa khảo sát: <strong>0</strong>" in section
     # The list's next-household button skips a household that refused.
     assert "Hộ tiếp theo" not in client.get(f"/thon/{world.thon1.token}/").get_data(as_text=True)
+
+
+def test_hen_lai_without_a_day_is_refused_with_its_message_not_a_500(client, world, auth):
+    auth.login("tnv1")
+    url = f"/ho/{world.hh1.token}/lan-den"
+    data = {"visit_outcome": "hen_lai", "revisit_on": "", "note": "Đi chợ", "version": "1"}
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert rules.REQUIRED["revisit_on"] in page and 'value="Đi chợ"' in page  # the note is kept
+    db.session.expire_all()
+    assert db.session.get(Household, world.hh1.id).visit_outcome is None
+    data |= {"visit_outcome": "khong_co_nha"}  # the day does not matter for "Không có nhà"
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Household, world.hh1.id)
+    assert (saved.visit_outcome, saved.revisit_on) == ("khong_co_nha", None)
