@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from household_forms.admin import CheckboxesField
 from survey_app.assistance.models import HELP_KINDS, NOTE_MAX
 from survey_app.text import squeeze
+from survey_app.timeutil import vn_today
 
 DATE_HINT = "Gõ ngày/tháng/năm, ví dụ 05/03/2026."
 
@@ -57,6 +58,6 @@ class ClassForm(FlaskForm):
             raise ValidationError(
                 "Ngày chưa đúng. Hãy gõ theo dạng ngày/tháng/năm, ví dụ 05/03/2026."
             ) from None
-        if not 2000 <= day.year <= date.today().year + 1:
+        if not 2000 <= day.year <= vn_today().year + 1:
             raise ValidationError("Năm của ngày tập huấn chưa đúng. Hãy kiểm tra lại.")
         field.day = day

@@ -1,12 +1,11 @@
 """The export page's form: criteria set, year or as-of date, scope, format and options."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from aggregation import criteria_sets
+from survey_app.timeutil import vn_today
 
 FORMAT_CHOICES = [
     SelectChoice("xlsx", "Excel (.xlsx)"),
@@ -43,7 +42,7 @@ class ExportForm(FlaskForm):
         self.scope.choices = scopes + [SelectChoice(v.token, v.name) for v in villages]
         if not self.is_submitted():
             self.criteria.data = order[0] if order else None
-            self.year.data = self.year.data or date.today().year
+            self.year.data = self.year.data or vn_today().year
             self.scope.data = self.scope.choices[0].value if self.scope.choices else ""
 
     def as_of_error(self) -> str | None:

@@ -14,6 +14,7 @@ from aggregation.exports.lists import EvidenceList, evidence_lists
 from aggregation.exports.summary import SummaryRow, summary_rows
 from aggregation.results import Report
 from survey_app.places.models import Commune, Village
+from survey_app.timeutil import vn_today
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def _codes(criteria, wanted: tuple[str, ...]) -> list[str]:
 
 def _heading(request: ExportRequest, report: Report) -> Heading:
     commune = request.commune
-    issued = request.issued_on or date.today()
+    issued = request.issued_on or vn_today()
     scope = f"Xã {commune.name}, tỉnh {commune.province.name}"
     if request.village is not None:
         scope = f"{request.village.name}, xã {commune.name}, tỉnh {commune.province.name}"

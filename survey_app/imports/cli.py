@@ -1,7 +1,6 @@
 """`flask import-households FILE --province NAME --commune NAME`."""
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from survey_app.extensions import db
 from survey_app.imports import services
 from survey_app.imports.parsing import ImportFileError, parse_rows, read_rows
 from survey_app.places.services import find_commune, get_or_create_commune
+from survey_app.timeutil import vn_today
 
 LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is only noise
 
@@ -27,7 +27,7 @@ def import_households(file: Path, province: str, commune_name: str):
     except ImportFileError as exc:
         _fail(str(exc))
     with _bar(len(rows), "Kiểm tra dữ liệu") as bar:
-        parsed = parse_rows(rows, date.today(), bar.update)
+        parsed = parse_rows(rows, vn_today(), bar.update)
     for warning in parsed.warnings:
         click.echo(f"Cảnh báo: {warning}", err=True)
     parsed.errors += services.check_against_database(find_commune(commune_name, province), parsed)

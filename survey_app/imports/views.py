@@ -1,7 +1,6 @@
 """Import page for commune officers and admins: upload a file, see every bad cell or a summary."""
 
 import io
-from datetime import date
 
 from flask import Blueprint, abort, render_template, send_file
 from flask_login import current_user
@@ -13,6 +12,7 @@ from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
 from survey_app.extensions import db
 from survey_app.imports import services, workbook
 from survey_app.places.models import Commune, Province
+from survey_app.timeutil import vn_today
 
 bp = Blueprint("imports", __name__, url_prefix="/quan-ly/nhap-du-lieu")
 MAX_ERRORS_SHOWN = 1000  # a page of thousands of rows helps nobody; the count says how many
@@ -34,7 +34,7 @@ def upload():
     commune = get_commune_or_404(form.commune.data) if "commune" in form else _own_commune()
     upload_file = form.file.data
     outcome = services.import_file(
-        current_user, commune, upload_file.filename, upload_file.read(), date.today()
+        current_user, commune, upload_file.filename, upload_file.read(), vn_today()
     )
     if outcome.summary is None:
         db.session.rollback()
