@@ -103,9 +103,10 @@ def _register_commands(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from survey_app import templating
+    from survey_app import navigation, templating
 
     templating.register(app)
+    navigation.register(app)
 
 
 @event.listens_for(Engine, "connect")

@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, User, user_village
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User, user_village
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Village
@@ -61,7 +61,7 @@ def can_see_village(user: User, village_id: int) -> bool:
 
 
 def _village_id_col(user: User):
-    if user.role in (ADMIN, COMMUNE_OFFICER):
+    if user.role in STAFF:
         return Village.id
     return user_village.c.village_id
 

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from aggregation import numbers
 from survey_app.accounts.models import ROLE_LABELS
 from survey_app.households.vocabulary import CU_TRU, GIOI_TINH, VNEID
 from survey_app.timeutil import to_vn
@@ -25,13 +26,22 @@ def vn_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def vn_percent(value) -> str:
+    """94.92 → '94,92%' as the reports print it."""
+    return "" if value is None else numbers.format_percent(value)
+
+
 def tri(value: bool | None) -> str:
     return {True: "Có", False: "Không", None: "Chưa hỏi"}[value]
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        vn_number=vn_number, vn_datetime=vn_datetime, vn_date=vn_date, tri=tri
+        vn_number=vn_number,
+        vn_datetime=vn_datetime,
+        vn_date=vn_date,
+        vn_percent=vn_percent,
+        tri=tri,
     )
     app.jinja_env.globals.update(
         ROLE_LABELS=ROLE_LABELS, CU_TRU=CU_TRU, GIOI_TINH=GIOI_TINH, VNEID=VNEID

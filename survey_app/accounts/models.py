@@ -18,6 +18,7 @@ COMMUNE_OFFICER = "commune_officer"
 VILLAGE_HEAD = "village_head"
 VOLUNTEER = "volunteer"
 ROLES = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD, VOLUNTEER)
+STAFF = (ADMIN, COMMUNE_OFFICER)  # who manages a commune: villages, users, imports, exports
 ROLE_LABELS = {
     ADMIN: "Quản trị hệ thống",
     COMMUNE_OFFICER: "Cán bộ xã",

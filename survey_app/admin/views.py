@@ -22,13 +22,13 @@ from survey_app.access import (
     roles_required,
 )
 from survey_app.accounts import services as accounts
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, User
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User
 from survey_app.admin import services as q
 from survey_app.extensions import db
 from survey_app.places import services as places
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
-manage = roles_required(ADMIN, COMMUNE_OFFICER)
+manage = roles_required(*STAFF)
 ERRORS = (accounts.AccountError, places.PlaceError)
 
 

@@ -31,7 +31,7 @@ from survey_app.access import (
     roles_required,
     visible_villages_stmt,
 )
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, VILLAGE_HEAD
 from survey_app.exports import services
 from survey_app.exports.models import DONE, FAILED
 from survey_app.extensions import db
@@ -39,7 +39,6 @@ from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.services import get_settings
 
 bp = Blueprint("exports", __name__, url_prefix="/xuat")
-STAFF = (ADMIN, COMMUNE_OFFICER)
 EXPORTERS = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD)
 
 

@@ -4,7 +4,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -14,7 +13,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from household_forms import rules
 from household_forms.household import (
@@ -26,7 +24,6 @@ from household_forms.household import (
     new_member_form,
 )
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, ROLES, VILLAGE_HEAD, VOLUNTEER
 from survey_app.extensions import db
 from survey_app.households import services
 from survey_app.households import status as visit_status
@@ -37,46 +34,13 @@ from survey_app.households.vocabulary import (
     QUAN_HE,
     VNEID,
 )
+from survey_app.navigation import url_if_exists
 from survey_app.places.models import Village
 from survey_app.timeutil import vn_today
 
 bp = Blueprint("households", __name__)
 
-STAFF = (ADMIN, COMMUNE_OFFICER)
-# (endpoint, label, roles). Only endpoints that exist are shown, so other areas can land later.
-NAV = (
-    ("households.my_villages", "Thôn của tôi", ROLES),
-    ("reports.commune_dashboard", "Kết quả của xã", STAFF),
-    ("reports.home", "Kết quả, cần hỗ trợ", (VILLAGE_HEAD, VOLUNTEER)),
-    ("admin.villages", "Quản lý thôn", STAFF),
-    ("admin.users", "Người dùng", STAFF),
-    ("imports.upload", "Nhập dữ liệu", STAFF),
-    ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
-)
 LIST_ARGS = ("q", "tt", "trang")
-
-
-@bp.app_context_processor
-def navigation():
-    """The signed-in user's menu links, for base.html."""
-    # Templates are also rendered outside requests (PDF exports from the CLI): no user, no menu.
-    if not has_request_context() or not current_user.is_authenticated:
-        return {"nav_links": []}
-    links = []
-    for endpoint, label, roles in NAV:
-        url = current_user.role in roles and _url_if_exists(endpoint)
-        if url:
-            links.append((url, label, request.endpoint == endpoint))
-    return {"nav_links": links}
-
-
-def _url_if_exists(endpoint: str, **values) -> str | None:
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:  # the endpoint needs a place we do not have here
-        return None
 
 
 @bp.get("/thon/")
@@ -132,7 +96,7 @@ def village(village_token):
 def _team_links(village) -> list[tuple[str, str]]:
     """The team's other pages for this village (help given, training classes), when installed."""
     links = (("assistance.village_help", "Đã hỗ trợ"), ("assistance.classes", "Lớp tập huấn"))
-    found = [(_url_if_exists(e, village_token=village.token), label) for e, label in links]
+    found = [(url_if_exists(e, village_token=village.token), label) for e, label in links]
     return [(url, label) for url, label in found if url]
 
 
@@ -141,7 +105,7 @@ def _int(text: str) -> int:
 
 
 def _village_dashboard_url(village) -> str | None:
-    return _url_if_exists("reports.village_dashboard", village_token=village.token)
+    return url_if_exists("reports.village_dashboard", village_token=village.token)
 
 
 def list_url(village, **extra) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from household_forms.import_template import ImportUploadForm
 from survey_app.access import commune_ids_stmt, get_commune_or_404, roles_required
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
+from survey_app.accounts.models import ADMIN, STAFF
 from survey_app.extensions import db
 from survey_app.imports import services, workbook
 from survey_app.places.models import Commune, Province
@@ -20,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(ADMIN, COMMUNE_OFFICER)
+@roles_required(*STAFF)
 def upload():
     """Upload a CSV/XLSX for one commune; nothing is imported unless every cell is good."""
     form = ImportUploadForm()
@@ -44,7 +44,7 @@ def upload():
 
 
 @bp.get("/mau.xlsx")
-@roles_required(ADMIN, COMMUNE_OFFICER)
+@roles_required(*STAFF)
 def template():
     """The XLSX import template with the exact headers, a sample household and dropdowns."""
     return send_file(

@@ -20,7 +20,7 @@ from survey_app.access import (
     roles_required,
     visible_villages_stmt,
 )
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF
 from survey_app.extensions import db
 from survey_app.households import services as household_services
 from survey_app.households import status as visit_status
@@ -28,13 +28,7 @@ from survey_app.places.models import Commune
 from survey_app.reports import pages, services
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
-staff_only = roles_required(ADMIN, COMMUNE_OFFICER)
-
-
-@bp.app_template_filter("vn_percent")
-def vn_percent(value) -> str:
-    """94.92 → '94,92%' as the reports print it."""
-    return "" if value is None else numbers.format_percent(value)
+staff_only = roles_required(*STAFF)
 
 
 @bp.get("/")
