@@ -1,11 +1,12 @@
 """Sign-in form."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from household_forms.base import VnForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(VnForm):
     username = StringField(
         "Tên đăng nhập",
         validators=[DataRequired("Vui lòng nhập tên đăng nhập."), Length(max=64)],
@@ -14,5 +15,5 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ghi nhớ trên máy này", default=True)
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(VnForm):
     """Carries only the CSRF token, for POST buttons (logout, delete...)."""

@@ -2,7 +2,6 @@
 
 import secrets
 
-from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
     SelectChoice,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from household_forms.base import VnForm
 from survey_app.accounts.models import COMMUNE_OFFICER, ROLE_LABELS, VILLAGE_HEAD, VOLUNTEER
 from survey_app.text import squeeze
 
@@ -51,7 +51,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class VillageForm(FlaskForm):
+class VillageForm(VnForm):
     name = StringField(
         "Tên thôn",
         filters=[squeeze],
@@ -59,13 +59,13 @@ class VillageForm(FlaskForm):
     )
 
 
-class MergeVillageForm(FlaskForm):
+class MergeVillageForm(VnForm):
     target = SelectField(
         "Gộp vào thôn", choices=[], validators=[DataRequired("Vui lòng chọn thôn nhận.")]
     )
 
 
-class VillageMembersForm(FlaskForm):
+class VillageMembersForm(VnForm):
     users = CheckboxesField("Trưởng thôn và thành viên Tổ công nghệ số", choices=[])
 
 
@@ -75,7 +75,7 @@ PASSWORD_VALIDATORS = [
 ]
 
 
-class UserForm(FlaskForm):
+class UserForm(VnForm):
     full_name = StringField(
         "Họ và tên",
         filters=[squeeze],
@@ -114,5 +114,5 @@ class NewUserForm(UserForm):
     password = StringField("Mật khẩu ban đầu", validators=PASSWORD_VALIDATORS)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(VnForm):
     password = StringField("Mật khẩu mới", validators=PASSWORD_VALIDATORS)

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from household_forms.admin import CheckboxesField
+from household_forms.base import VnForm
 from survey_app.assistance.models import HELP_KINDS, NOTE_MAX
 from survey_app.text import squeeze
 from survey_app.timeutil import vn_today
@@ -23,7 +23,7 @@ def parse_day(text: str) -> date:
     return datetime.strptime(cleaned, "%d/%m/%Y").date()
 
 
-class HelpForm(FlaskForm):
+class HelpForm(VnForm):
     kinds = CheckboxesField(
         "Đã hỗ trợ việc gì?",
         choices=[SelectChoice(key, label) for key, label in HELP_KINDS.items()],
@@ -36,7 +36,7 @@ class HelpForm(FlaskForm):
     )
 
 
-class ClassForm(FlaskForm):
+class ClassForm(VnForm):
     held_on = StringField(
         "Ngày tập huấn", validators=[DataRequired("Vui lòng nhập ngày tập huấn.")]
     )

@@ -1,10 +1,10 @@
 """The export page's form: criteria set, year or as-of date, scope, format and options."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from aggregation import criteria_sets
+from household_forms.base import VnForm
 from survey_app.timeutil import vn_today
 
 FORMAT_CHOICES = [
@@ -16,7 +16,7 @@ FORMAT_CHOICES = [
 WHOLE_COMMUNE = ""
 
 
-class ExportForm(FlaskForm):
+class ExportForm(VnForm):
     criteria = SelectField("Bộ tiêu chí", validators=[InputRequired("Chọn bộ tiêu chí.")])
     year = IntegerField(
         "Năm báo cáo",

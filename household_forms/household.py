@@ -7,13 +7,11 @@ the browser are clones of a <template> with the next free index; rows the volunt
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
     FieldList,
     FloatField,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -22,6 +20,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from household_forms import rules
+from household_forms.base import VnForm, VnSubForm
 from household_forms.rules import BIRTH_HINT, birth_text  # noqa: F401 (the page uses them)
 from survey_app.households import status as visit_status
 from survey_app.households.vocabulary import (
@@ -94,7 +93,7 @@ def tri_field(label: str) -> SegmentField:
     return SegmentField(label, options=TRI_OPTIONS)
 
 
-class MemberForm(Form):
+class MemberForm(VnSubForm):
     """One member (nhân khẩu) row."""
 
     token = HiddenField()
@@ -157,7 +156,7 @@ for _key, _label in PERSON_YESNO.items():
     setattr(MemberForm, _key, tri_field(_label))
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(VnForm):
     """The whole household page: one form, one "Lưu"."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
@@ -247,7 +246,7 @@ def new_member_form() -> MemberForm:
     return MemberForm(prefix="m-__i__-")
 
 
-class VisitForm(FlaskForm):
+class VisitForm(VnForm):
     """A visit that ended without a survey (no consent, no personal answers)."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])

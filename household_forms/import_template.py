@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 
 from household_forms import rules
+from household_forms.base import VnForm
 from survey_app.households.vocabulary import CU_TRU, GIOI_TINH, QUAN_HE, VNEID
 from survey_app.text import fold
 
@@ -266,7 +266,7 @@ def parse_row(row: int, cells, headers: HeaderMatch, today: date):
     return values, errors
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(VnForm):
     """The import page: a CSV/XLSX file and, for an admin, the commune it belongs to."""
 
     commune = SelectField("Xã", validate_choice=True)

@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from aggregation import criteria_sets, numbers
 from household_forms.admin import CheckboxesField
+from household_forms.base import VnForm
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -116,7 +116,7 @@ def criteria_options() -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.name} ({s.id})") for s in criteria_sets().values()]
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(VnForm):
     criteria_ids = CheckboxesField("Bộ tiêu chí xã áp dụng", choices=[])
     working_age_rule = RadioField(
         "Cách tính người trong độ tuổi lao động",
@@ -193,7 +193,7 @@ class TargetField(DecimalField):
 def target_form(indicators, overrides: dict[str, Decimal | None], formdata=None):
     """A form with one optional target field per indicator (named t0, t1... in set order)."""
 
-    class TargetForm(FlaskForm):
+    class TargetForm(VnForm):
         pass
 
     for index, ind in enumerate(indicators):
@@ -229,7 +229,7 @@ class CountField(IntegerField):
         self.data = int(text)
 
 
-class ManualResultForm(FlaskForm):
+class ManualResultForm(VnForm):
     result_text = StringField("Kết quả", validators=[Length(max=500, message="Tối đa 500 ký tự.")])
     numerator = CountField("Tử số (nếu có)", validators=[Optional(), COUNT_RANGE])
     denominator = CountField("Mẫu số (nếu có)", validators=[Optional(), COUNT_RANGE])

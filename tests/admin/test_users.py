@@ -62,7 +62,10 @@ def test_taken_username_and_bad_input_are_refused(client, world, auth):
 
 def test_officer_cannot_create_admin_or_use_other_commune_villages(client, world, auth):
     auth.login("canbo")
-    client.post("/quan-ly/nguoi-dung/moi", data={**NEW_VOLUNTEER, "role": "admin"})
+    response = client.post("/quan-ly/nguoi-dung/moi", data={**NEW_VOLUNTEER, "role": "admin"})
+    assert response.status_code == 200  # the form again, with its message in Vietnamese
+    assert "Lựa chọn không hợp lệ." in response.get_data(as_text=True)
+    assert "Not a valid choice" not in response.get_data(as_text=True)
     assert _user("lan.tnv") is None
     data = {**NEW_VOLUNTEER, "villages": [world.other_village.token]}
     assert client.post("/quan-ly/nguoi-dung/moi", data=data).status_code == 200
@@ -113,8 +116,10 @@ def test_edit_changes_role_and_villages_with_audit(client, world, auth):
 def test_making_someone_an_officer_clears_their_villages(client, world, auth):
     auth.login("canbo")
     data = {"full_name": "Lê Văn Ba", "role": "commune_officer", "villages": [world.thon1.token]}
-    client.post("/quan-ly/nguoi-dung/tnv1", data=data)
-    assert _user("tnv1").villages == []
+    response = client.post("/quan-ly/nguoi-dung/tnv1", data=data)
+    assert response.status_code == 302 and response.location.endswith("/quan-ly/nguoi-dung")
+    user = _user("tnv1")
+    assert (user.role, user.full_name, user.villages) == ("commune_officer", "Lê Văn Ba", [])
 
 
 def test_reset_password(client, world, auth):

@@ -408,3 +408,10 @@ def test_household_page_first_load_is_small(open_phone, base_url, live_app):
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
     warm_ms = page.get_attribute("#sync-bar", "data-warm-ms")
     print(f"warming the page cache after sign-in: {warm_ms} ms")
+    # The phone holds the household's page after warming, and it took a sane time.
+    assert 0 < int(warm_ms) < 15_000
+    cached = page.evaluate(
+        "async (u) => !!(await (await caches.open('pages')).match(u))",
+        f"{base_url}/ho/{world.hh1.token}",
+    )
+    assert cached

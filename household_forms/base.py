@@ -1,0 +1,61 @@
+"""WTForms in Vietnamese: the library ships no Vietnamese, so its built-in messages (a choice that
+is not in the list, a number that is not a number...) are translated here, once, for every form.
+
+Forms derive from VnForm (Flask-WTF, with CSRF) or VnSubForm (rows inside a form)."""
+
+from flask_wtf import FlaskForm
+from wtforms import Form
+
+MESSAGES = {
+    "Not a valid choice.": "Lựa chọn không hợp lệ.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
+    "Choices cannot be None.": "Lựa chọn không hợp lệ.",
+    "This field is required.": "Vui lòng điền mục này.",
+    "Not a valid date value.": "Ngày không đúng dạng.",
+    "Not a valid datetime value.": "Ngày giờ không đúng dạng.",
+    "Not a valid integer value.": "Phải là số nguyên.",
+    "Not a valid float value.": "Phải là số.",
+    "Not a valid decimal value.": "Phải là số.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số phải từ %(max)s trở xuống.",
+    "Number must be between %(min)s and %(max)s.": "Số phải từ %(min)s đến %(max)s.",
+    "Field must be equal to %(other_name)s.": "Phải giống ô %(other_name)s.",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Dài quá %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Dài quá %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Cần từ %(min)d đến %(max)d ký tự."
+    ),
+    "File does not have an approved extension.": "Loại tệp này không được nhận.",
+    "The CSRF token is missing.": "Phiên làm việc đã hết hạn, hãy thử lại.",
+    "The CSRF token has expired.": "Phiên làm việc đã hết hạn, hãy thử lại.",
+    "The CSRF token is invalid.": "Phiên làm việc đã hết hạn, hãy thử lại.",
+    "The CSRF tokens do not match.": "Phiên làm việc đã hết hạn, hãy thử lại.",
+}
+
+
+class Vietnamese:
+    """The translations object WTForms asks for (gettext / ngettext)."""
+
+    def gettext(self, string):
+        return MESSAGES.get(string, string)
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+VIETNAMESE = Vietnamese()
+
+
+class VnForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return VIETNAMESE
+
+
+class VnSubForm(Form):
+    class Meta:
+        def get_translations(self, form):
+            return VIETNAMESE
