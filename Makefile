@@ -30,5 +30,8 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
+# Lint, format and types (the scope in pyproject.toml [tool.mypy]); CI runs it before the tests.
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy

@@ -187,8 +187,9 @@ def item_reach() -> dict[str, ItemReach]:
     for criteria in criteria_sets().values():
         for indicator in criteria.indicators:
             field = indicator.numerator.field if indicator.numerator else None
-            if field in PERSON_YESNO or field == "vneid":
-                found.setdefault(field, []).append(indicator.population)
+            population = indicator.population  # None only for a manual indicator
+            if population and field and (field in PERSON_YESNO or field == "vneid"):
+                found.setdefault(field, []).append(population)
     reach = {}
     for key in (*PERSON_YESNO, "vneid"):
         populations = found.get(key) or ["all_people"]  # counted nowhere: ask everyone
