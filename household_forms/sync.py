@@ -8,7 +8,7 @@ true / false / null, and null ("chưa hỏi") is never false. Messages are Vietn
 import re
 from datetime import date
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, pre_dump, validate
 
 from household_forms import rules
 from household_forms.rules import birth_text
@@ -354,10 +354,26 @@ class _HouseholdOutFields(Schema):
     note = fields.String()
     visit_outcome = fields.String(allow_none=True)
     revisit_on = fields.Function(lambda h: h.revisit_on.isoformat() if h.revisit_on else None)
-    status = fields.Function(lambda h: visit_status.household_status(h))
-    status_label = fields.Function(lambda h: visit_status.LABELS[visit_status.household_status(h)])
-    answered = fields.Function(lambda h: visit_status.completeness(h).answered)
-    total = fields.Function(lambda h: visit_status.completeness(h).total)
+    status = fields.String()
+    status_label = fields.Function(lambda h: visit_status.LABELS[h.status])
+    answered = fields.Function(lambda h: h.done.answered)
+    total = fields.Function(lambda h: h.done.total)
+
+    @pre_dump
+    def survey_state(self, household, **kwargs):
+        return _Surveyed(household)
+
+
+class _Surveyed:
+    """A household with its survey state worked out once for the four fields that show it."""
+
+    def __init__(self, household):
+        self._household = household
+        self.done = visit_status.completeness(household)
+        self.status = visit_status.household_status(household, done=self.done)
+
+    def __getattr__(self, name):
+        return getattr(self._household, name)
 
 
 def _tri_out(keys) -> dict:

@@ -200,8 +200,8 @@ def _saved(household, back: str | None = None):
         raise services.HouseholdError(
             f"Mã hộ {household.ma_ho} vừa được người khác dùng. Hãy kiểm tra lại mã.", "ma_ho"
         ) from None
-    status = visit_status.household_status(household)
     done = visit_status.completeness(household)
+    status = visit_status.household_status(household, done=done)
     detail = visit_status.LABELS[status]
     if status in (visit_status.COMPLETE, visit_status.PARTIAL):
         detail += f", đã trả lời {done.answered}/{done.total} câu"
