@@ -88,11 +88,12 @@ class Completeness:
         return self.answered == self.total
 
 
-def completeness(household, today: date | None = None) -> Completeness:
-    """How much of ``household`` (ORM object) is answered, counting only what applies."""
+def completeness(household, today: date | None = None, people=None) -> Completeness:
+    """How much of ``household`` is answered, counting only what applies. ``household`` is an ORM
+    object, or a row of its columns with its members' rows given as ``people``."""
     today = today or vn_today()
     members = []
-    for person in household.members:
+    for person in household.members if people is None else people:
         keys = person_items(person, today)
         members.append((sum(getattr(person, k) is not None for k in keys), len(keys)))
     own = household_items(household)
@@ -108,7 +109,7 @@ def household_status(household, today: date | None = None, done: Completeness | 
     if not household.consent_given:
         return NOT_VISITED
     done = done or completeness(household, today)
-    return COMPLETE if done.complete and household.members else PARTIAL
+    return COMPLETE if done.complete and done.members else PARTIAL
 
 
 def in_filter(status: str, key: str) -> bool:

@@ -287,3 +287,22 @@ def test_hen_lai_without_a_day_is_refused_with_its_message_not_a_500(client, wor
     db.session.expire_all()
     saved = db.session.get(Household, world.hh1.id)
     assert (saved.visit_outcome, saved.revisit_on) == ("khong_co_nha", None)
+
+
+def test_progress_of_many_villages_agrees_with_each_village_list(world):
+    data = {"consent": True, "ma_ho": "HK-310", "chu_ho": "Lê Văn Bình"}
+    services.create_household(
+        world.vol1, world.thon1, data | household_answers(members=reference_household())
+    )
+    services.record_visit(world.vol2, world.hh2, {"visit_outcome": "tu_choi"}, 1)
+    db.session.commit()
+    ids = [world.thon1.id, world.thon2.id]
+    expected = {}
+    for village_id in ids:
+        rows = services.village_rows(village_id)
+        expected[village_id] = (sum(r.status == visit_status.COMPLETE for r in rows), len(rows))
+    assert (
+        services.village_progress(ids)
+        == expected
+        == {world.thon1.id: (1, 2), world.thon2.id: (0, 1)}
+    )
