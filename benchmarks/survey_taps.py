@@ -50,18 +50,12 @@ PROVINCE, COMMUNE, VILLAGE = "Thanh Hóa", "Hoàng Kim", "Thôn Đông"
 USER, PASSWORD = "tnv_bench", "mat-khau-bench-1"
 MA_HO = "HK-BENCH-01"
 
-PERSON_ITEMS = (
-    "dt_thong_minh",
-    "ptt_an_toan",
-    "tk_thanh_toan",
-    "chu_ky_so",
-    "ky_nang_so",
-    "dvc_truc_tuyen",
-    "ho_so_suc_khoe",
-    "kham_tu_xa",
-    "vneid",
-)
-HOUSEHOLD_ITEMS = ("cap_quang", "dien_khong_tien_mat", "dia_chi_so", "ho_kinh_doanh")
+sys.path.insert(0, str(ROOT))
+from survey_app.households.status import ITEM_ORDER as PERSON_ITEMS  # noqa: E402
+from survey_app.households.status import household_items  # noqa: E402
+
+# A household that is not a business is asked these (status.household_items).
+HOUSEHOLD_ITEMS = household_items({"ho_kinh_doanh": False})
 Y, N = "1", "0"
 
 
