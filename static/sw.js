@@ -34,9 +34,10 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate" && PAGE_PATH.test(url.pathname)) {
     event.respondWith(fromNetworkFirst(request));
-  } else if (request.mode === "navigate" && !PLATE_PATH.test(url.pathname)) {
+  } else if (request.mode === "navigate" && PLATE_PATH.test(url.pathname)) {
+    event.respondWith(fromPlate(request, url.pathname.match(PLATE_PATH)[1]));
+  } else if (request.mode === "navigate") {
     // A page that needs the network (reports, admin…): offline, a Vietnamese page says so.
-    // (Door plates, /h/<token>, are answered by their own listener below.)
     event.respondWith(fetch(request).catch(function () { return offlinePage(false); }));
   }
 });
@@ -90,21 +91,16 @@ function fromNetworkFirst(request) {
 /* Door plates (docs/plates.md): a scanned /h/<token> opened without network goes to the
    household's page saved on the phone, found in the map that offline.js keeps in PAGES. */
 var PLATE_PATH = /^\/h\/([A-Za-z0-9_-]+)$/;
-self.addEventListener("fetch", function (event) {
-  var request = event.request;
-  var url = new URL(request.url);
-  var plate = request.method === "GET" && request.mode === "navigate" &&
-    url.origin === self.location.origin && url.pathname.match(PLATE_PATH);
-  if (!plate) return;
-  event.respondWith(fetch(request).catch(function () {
+function fromPlate(request, plate) {
+  return fetch(request).catch(function () {
     return caches.open(PAGES).then(function (cache) { return cache.match("/__plates__.json"); })
       .then(function (hit) { return hit ? hit.json() : {}; })
       .catch(function () { return {}; })
       .then(function (map) {
-        var household = map[plate[1]];
+        var household = map[plate];
         // The household's own address, so its form and links work as usual (served offline above).
         if (household) return Response.redirect("/ho/" + household, 302);
         return fromNetworkFirst(request); // not on the phone: the usual "Không có mạng" page
       });
-  }));
-});
+  });
+}
