@@ -66,28 +66,32 @@ def _village_id_col(user: User):
     return user_village.c.village_id
 
 
-def get_village_or_404(token: str) -> Village:
-    """The village with ``token`` if the current user may see it, else 404 (never 403: no leak)."""
-    village = db.session.scalar(select(Village).where(Village.token == token))
-    if village is None or not can_see_village(current_user, village.id):
+def visible_or_404(record, village_id_of):
+    """``record`` if it lies in one of the current user's villages (``village_id_of(record)``),
+    else 404, the same for a record that does not exist (never 403: no leak)."""
+    if record is None or not can_see_village(current_user, village_id_of(record)):
         abort(404)
-    return village
+    return record
+
+
+def by_token(model, token: str):
+    """The ``model`` row whose public token is ``token``, or None."""
+    return db.session.scalar(select(model).where(model.token == token))
+
+
+def get_village_or_404(token: str) -> Village:
+    """The village with ``token`` if the current user may see it."""
+    return visible_or_404(by_token(Village, token), lambda village: village.id)
 
 
 def get_household_or_404(token: str) -> Household:
     """The household with ``token`` if it lies in one of the current user's villages."""
-    household = db.session.scalar(select(Household).where(Household.token == token))
-    if household is None or not can_see_village(current_user, household.village_id):
-        abort(404)
-    return household
+    return visible_or_404(by_token(Household, token), lambda household: household.village_id)
 
 
 def get_person_or_404(token: str) -> Person:
     """The person with ``token`` if their household lies in one of the user's villages."""
-    person = db.session.scalar(select(Person).where(Person.token == token))
-    if person is None or not can_see_village(current_user, person.household.village_id):
-        abort(404)
-    return person
+    return visible_or_404(by_token(Person, token), lambda person: person.household.village_id)
 
 
 def get_commune_or_404(token: str) -> Commune:

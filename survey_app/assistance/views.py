@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from household_forms.assistance import DATE_HINT, ClassForm, HelpForm
-from survey_app.access import can_see_village, get_household_or_404, get_village_or_404
+from survey_app.access import by_token, get_household_or_404, get_village_or_404, visible_or_404
 from survey_app.assistance import services
 from survey_app.assistance.models import HELP_ANSWER, HELP_KINDS, TrainingClass
 from survey_app.extensions import db
@@ -25,10 +25,7 @@ def _person_of(household, person_token: str) -> Person:
 
 
 def _class_or_404(class_token: str) -> TrainingClass:
-    klass = db.session.scalar(select(TrainingClass).where(TrainingClass.token == class_token))
-    if klass is None or not can_see_village(current_user, klass.village_id):
-        abort(404)
-    return klass
+    return visible_or_404(by_token(TrainingClass, class_token), lambda klass: klass.village_id)
 
 
 # ---- help given ----------------------------------------------------------------------------

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from household_forms.accounts import EmptyForm
 from survey_app.access import (
-    can_see_village,
     get_household_or_404,
     get_village_or_404,
     roles_required,
+    visible_or_404,
 )
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD
 from survey_app.compression import gzip_response
@@ -29,9 +29,9 @@ printers_only = roles_required(*PRINTERS)
 @login_required
 def open_plate(plate_token):
     """A scanned plate: on to the household's page, or the plain 404 that tells nothing."""
-    household = services.household_for_token(plate_token)
-    if household is None or not can_see_village(current_user, household.village_id):
-        abort(404)
+    household = visible_or_404(
+        services.household_for_token(plate_token), lambda household: household.village_id
+    )
     return redirect(url_for("households.household", household_token=household.token))
 
 
