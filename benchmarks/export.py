@@ -148,7 +148,7 @@ def child(url: str, task: str, out: str) -> dict:
     """Run one export in this process and return its figures."""
     from sqlalchemy import select
 
-    from aggregation.exports import ExportRequest, write
+    from aggregation.documents import ExportRequest, write
     from survey_app.extensions import db
     from survey_app.places.models import Commune
 

@@ -1,20 +1,20 @@
 """Baselines for benchmarks/export.py: the same lists written the usual openpyxl ways.
 
-Both read the same rows (aggregation.exports build()/items()) and style every table cell like
+Both read the same rows (aggregation.documents build()/items()) and style every table cell like
 the product does (border, wrapping, bold header), but skip the heading and signature blocks —
 so they do slightly less work than the product:
 
 - ``normal``: openpyxl's default mode, every cell kept in memory until ``save()``;
 - ``write_only_cells``: openpyxl's write-only mode with a styled WriteOnlyCell per cell (what
-  aggregation/exports/sheet_stream.py replaces with rows written as text).
+  aggregation/documents/sheet_stream.py replaces with rows written as text).
 """
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 
-from aggregation.exports import build
-from aggregation.exports.lists import Entry, Group, Subtotal, items
+from aggregation.documents import build
+from aggregation.documents.lists import Entry, Group, Subtotal, items
 
 THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

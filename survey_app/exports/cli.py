@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from aggregation.exports import ExportError, ExportRequest, format_of
+from aggregation.documents import ExportError, ExportRequest, format_of
 from survey_app.exports import services
 from survey_app.extensions import db
 from survey_app.places.models import Village

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from aggregation import default_as_of
-from aggregation.exports import ExportError, ExportRequest, ExportResult, write
+from aggregation.documents import ExportError, ExportRequest, ExportResult, write
 from survey_app import audit
 from survey_app.access import can_see_village, commune_ids_stmt
 from survey_app.exports.models import DONE, FAILED, QUEUED, RUNNING, ExportJob

@@ -22,7 +22,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from aggregation.exports import FORMATS, MIMETYPES, ExportRequest
+from aggregation.documents import FORMATS, MIMETYPES, ExportRequest
 from household_forms.exports import WHOLE_COMMUNE, ExportForm
 from survey_app.access import (
     commune_ids_stmt,

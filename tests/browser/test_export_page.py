@@ -4,7 +4,7 @@ import threading
 
 from openpyxl import load_workbook
 
-from aggregation.exports import ExportRequest
+from aggregation.documents import ExportRequest
 from survey_app.exports import services
 from survey_app.extensions import db
 from tests import builders

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from aggregation.exports import ExportRequest, write
+from aggregation.documents import ExportRequest, write
 from survey_app.extensions import db
 from tests import builders
 from tests.exports.support import SET, YEAR, populate

@@ -6,7 +6,7 @@ import io
 import docx
 
 from aggregation import compute
-from aggregation.exports.summary import HEADERS
+from aggregation.documents.summary import HEADERS
 from survey_app.extensions import db
 from tests.exports.support import SET, YEAR
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import update
 
 from aggregation import compute, evidence_statement
-from aggregation.exports import ExportError, ListChanged, build
-from aggregation.exports.content import ExportRequest
-from aggregation.exports.lists import items
+from aggregation.documents import ExportError, ListChanged, build
+from aggregation.documents.content import ExportRequest
+from aggregation.documents.lists import items
 from survey_app.extensions import db
 from survey_app.households.models import Person
 from tests.exports.support import (

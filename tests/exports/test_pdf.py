@@ -9,7 +9,7 @@ from datetime import date
 from pypdf import PdfReader
 
 from aggregation import compute
-from aggregation.exports import pdf as pdf_module
+from aggregation.documents import pdf as pdf_module
 from survey_app.extensions import db
 from tests import builders
 from tests.exports.support import SET, YEAR, expected
@@ -63,7 +63,7 @@ def test_long_list_is_laid_out_in_chunks_with_headers_on_every_page(sqlite_world
         )
     db.session.commit()
     monkeypatch.setattr(pdf_module, "CHUNK_ROWS", 40)  # ~2 pages per chunk: force joins
-    from aggregation.exports import ExportRequest, write
+    from aggregation.documents import ExportRequest, write
 
     buffer = io.BytesIO()
     write(db.session, ExportRequest(world.commune, SET, YEAR, codes=("3.5",)), buffer, "pdf")

@@ -6,7 +6,7 @@ import time
 from sqlalchemy import select
 
 from aggregation import compute
-from aggregation.exports import ExportRequest
+from aggregation.documents import ExportRequest
 from survey_app.audit import AuditLog
 from survey_app.exports import services
 from survey_app.exports.models import ExportJob

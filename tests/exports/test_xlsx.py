@@ -4,7 +4,7 @@ headers printed on every page, A4 landscape fitted to width, numbers as numbers,
 from datetime import date
 
 from aggregation import compute
-from aggregation.exports.summary import HEADERS
+from aggregation.documents.summary import HEADERS
 from survey_app.extensions import db
 from survey_app.reports.services import save_manual_result
 from tests.exports.support import (

@@ -13,8 +13,8 @@ from io import BytesIO
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
-from aggregation.exports import pdf_html
-from aggregation.exports.lists import Entry, items
+from aggregation.documents import pdf_html
+from aggregation.documents.lists import Entry, items
 
 CHUNK_ROWS = 300
 ORPHANS = 3  # rows that go with the signatures rather than leave them alone on a page

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregation.exports.content import ExportContent, ExportRequest, Heading, build
-from aggregation.exports.errors import ExportError, ListChanged
-from aggregation.exports.masking import mask_number
+from aggregation.documents.content import ExportContent, ExportRequest, Heading, build
+from aggregation.documents.errors import ExportError, ListChanged
+from aggregation.documents.masking import mask_number
 
 FORMATS = {
     "xlsx": "Bảng tính Excel (.xlsx)",
@@ -94,19 +94,19 @@ def write(
 
 def _writer(fmt: str):
     if fmt == "xlsx":
-        from aggregation.exports.xlsx import write_xlsx
+        from aggregation.documents.xlsx import write_xlsx
 
         return write_xlsx
     if fmt == "pdf":
-        from aggregation.exports.pdf import write_pdf
+        from aggregation.documents.pdf import write_pdf
 
         return write_pdf
     if fmt in ("csv", "zip"):
-        from aggregation.exports.csv import write_csv, write_zip
+        from aggregation.documents.csv import write_csv, write_zip
 
         return write_zip if fmt == "zip" else write_csv
     if fmt == "docx":
-        from aggregation.exports.docx import write_docx
+        from aggregation.documents.docx import write_docx
 
         return write_docx
     raise ExportError(f"định dạng không hỗ trợ: {fmt}")

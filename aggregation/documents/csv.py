@@ -9,8 +9,8 @@ import csv
 import io
 import zipfile
 
-from aggregation.exports import summary as summary_table
-from aggregation.exports.lists import Entry, items
+from aggregation.documents import summary as summary_table
+from aggregation.documents.lists import Entry, items
 
 BOM = codecs.BOM_UTF8
 

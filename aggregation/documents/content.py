@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from aggregation.criteria import CriteriaError, get_criteria
+from aggregation.documents.errors import ExportError
+from aggregation.documents.lists import EvidenceList, evidence_lists
+from aggregation.documents.summary import SummaryRow, summary_rows
 from aggregation.engine import compute
-from aggregation.exports.errors import ExportError
-from aggregation.exports.lists import EvidenceList, evidence_lists
-from aggregation.exports.summary import SummaryRow, summary_rows
 from aggregation.results import Report
 from survey_app.places.models import Commune, Village
 from survey_app.timeutil import vn_today

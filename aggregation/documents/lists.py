@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from aggregation import numbers
 from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIELDS, Indicator
+from aggregation.documents.errors import ListChanged
+from aggregation.documents.masking import shown_number
 from aggregation.evidence import evidence_statement
-from aggregation.exports.errors import ListChanged
-from aggregation.exports.masking import shown_number
 from survey_app.assistance.models import ClassAttendance, TrainingClass, source_label
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import GIOI_TINH, VNEID

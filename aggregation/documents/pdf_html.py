@@ -8,8 +8,8 @@ holds (pdf.py).
 from html import escape
 from pathlib import Path
 
-from aggregation.exports import summary as summary_table
-from aggregation.exports.lists import Entry, Group, Subtotal
+from aggregation.documents import summary as summary_table
+from aggregation.documents.lists import Entry, Group, Subtotal
 
 CSS = (Path(__file__).resolve().parent / "print.css").read_text(encoding="utf-8")
 

@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from aggregation import numbers
-from aggregation.exports import summary as summary_table
-from aggregation.exports import wording
+from aggregation.documents import summary as summary_table
+from aggregation.documents import wording
 
 FONT = "Times New Roman"
 

@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from aggregation.exports import summary as summary_table
-from aggregation.exports.lists import Entry, Group, Subtotal, items
-from aggregation.exports.sheet_stream import RowWriter, add_sheet, style_id
+from aggregation.documents import summary as summary_table
+from aggregation.documents.lists import Entry, Group, Subtotal, items
+from aggregation.documents.sheet_stream import RowWriter, add_sheet, style_id
 
 FONT = "Times New Roman"
 LINE_HEIGHT = 15.0  # points per line of 11–12 pt text
