@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from aggregation.documents import FORMATS, MIMETYPES, ExportRequest
-from household_forms.exports import WHOLE_COMMUNE, ExportForm
+from household_forms.export_form import WHOLE_COMMUNE, ExportForm
 from survey_app.access import (
     commune_ids_stmt,
     get_commune_or_404,
