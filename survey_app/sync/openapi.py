@@ -4,7 +4,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from household_forms.sync import StrictBool, Tri
-from survey_app.sync.schemas import ErrorOut
+from household_forms.sync_api import ErrorOut
 
 DEFAULTS = {
     "API_TITLE": "Khảo sát chuyển đổi số hộ gia đình — API",

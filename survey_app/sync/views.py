@@ -15,13 +15,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException
 
 from household_forms.sync import MAX_MEMBERS, HouseholdOut, flatten_errors, iso_utc
+from household_forms.sync_api import ErrorOut, PullArgs, PullOut, PushIn, PushOut, SessionOut
 from survey_app.access import visible_villages_stmt
 from survey_app.compression import gzip_response
 from survey_app.extensions import csrf, db
 from survey_app.places.models import Village
 from survey_app.sync import cli, feed, services
 from survey_app.sync.openapi import document
-from survey_app.sync.schemas import ErrorOut, PullArgs, PullOut, PushIn, PushOut, SessionOut
 from survey_app.timeutil import utcnow
 
 bp = Blueprint(
