@@ -5,11 +5,11 @@ Every change is written to the audit log with the old and the new value.
 
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError
 from sqlalchemy import select
 
-from aggregation.criteria import CriteriaError, criteria_sets, get_criteria
-from aggregation.rules import ADULT_AGES, WORKING_AGE_RULES
+from aggregation.criteria import CriteriaError, get_criteria
+from household_forms.report_settings import ManualResultSchema, SettingsSchema
 from survey_app import audit
 from survey_app.extensions import db
 from survey_app.places.models import Commune
@@ -17,44 +17,6 @@ from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
 from survey_app.timeutil import utcnow
 
 SETTING_FIELDS = ("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals")
-EVALUATIONS = ("dat", "khong_dat")
-
-
-class SettingsSchema(Schema):
-    """Checks a (partial) settings change before it reaches the model."""
-
-    criteria_ids = fields.List(fields.String(), validate=validate.Length(min=1))
-    working_age_rule = fields.String(validate=validate.OneOf(WORKING_AGE_RULES))
-    adult_age = fields.Integer(validate=validate.OneOf(ADULT_AGES))
-    count_tam_vang = fields.Boolean()
-    decimals = fields.Integer(validate=validate.Range(0, 4))
-
-    @validates_schema
-    def known_sets(self, data, **kwargs):
-        unknown = [c for c in data.get("criteria_ids", []) if c not in criteria_sets()]
-        if unknown:
-            raise ValidationError(f"không có bộ tiêu chí: {', '.join(unknown)}", "criteria_ids")
-
-
-class ManualResultSchema(Schema):
-    result_text = fields.String(load_default="", validate=validate.Length(max=500))
-    numerator = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    denominator = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    percent = fields.Decimal(
-        load_default=None, allow_none=True, places=2, validate=validate.Range(0, 100)
-    )
-    evaluation = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(EVALUATIONS)
-    )
-    evidence_note = fields.String(load_default="", validate=validate.Length(max=5000))
-
-    @validates_schema
-    def numbers_fit(self, data, **kwargs):
-        num, den = data.get("numerator"), data.get("denominator")
-        if (num is None) != (den is None):
-            raise ValidationError("nhập cả tử số và mẫu số, hoặc bỏ trống cả hai", "denominator")
-        if num is not None and num > den:
-            raise ValidationError("tử số không được lớn hơn mẫu số", "numerator")
 
 
 def get_settings(commune: Commune) -> CommuneSettings:
