@@ -9,13 +9,14 @@ from sqlalchemy.engine import Engine
 
 from survey_app import compression, config, errors
 from survey_app.extensions import csrf, db, login_manager, migrate
+from survey_app.transactions import SurveyApp
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, commands."""
-    app = Flask(
+    app = SurveyApp(
         __name__,
         instance_relative_config=True,
         instance_path=str(ROOT / "instance"),

@@ -1,0 +1,104 @@
+"""One commit path: services only flush; whoever started the work commits once, or rolls back.
+
+* A request: ``SurveyApp`` commits once, after the view returned, and rolls back on any exception
+  (an ``abort(404)`` included). Nothing is committed for a request a view refused.
+* A view signals a refusal with ``attempt()`` (run a service, show its ``ServiceError`` on a form
+  field) or, having caught a service's error itself, ``refuse()``. The refused change is undone at
+  once, so the page is re-rendered from clean data, and the request ends without a commit.
+* Work that must outlive the request's end (an export job's thread) goes in ``after_commit()``.
+* CLI commands wrap their writes in ``unit_of_work()``. So does the sync API, the one documented
+  exception to "one commit per request": each pushed change stands alone (a later failure cannot
+  undo it) and a pull's cursor may only point at committed feed numbers.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import Flask, flash, has_request_context, request
+
+from survey_app.extensions import db
+
+_STATE = "survey_app.transaction"
+
+
+class ServiceError(ValueError):
+    """A change a service refuses, with a Vietnamese message and the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class SurveyApp(Flask):
+    """Flask whose requests end in exactly one commit or one rollback."""
+
+    def dispatch_request(self):
+        """Run the view, then commit its work unless it refused; errors go to the handlers."""
+        response = super().dispatch_request()
+        _finish()
+        return response
+
+    def handle_user_exception(self, e):
+        _roll_back()
+        return super().handle_user_exception(e)
+
+    def handle_exception(self, e):
+        _roll_back()
+        return super().handle_exception(e)
+
+
+def _state() -> dict:
+    # Kept on the request, not on g: tests reuse one app context for many requests.
+    return request.environ.setdefault(_STATE, {"refused": False, "after_commit": []})
+
+
+def _finish() -> None:
+    state = _state()
+    if state["refused"]:
+        db.session.rollback()
+        return
+    db.session.commit()
+    for callback in state["after_commit"]:
+        callback()
+
+
+def _roll_back() -> None:
+    db.session.rollback()
+    if has_request_context():
+        _state()["refused"] = True
+
+
+def refuse() -> None:
+    """Undo this request's writes now, and commit nothing at its end."""
+    _roll_back()
+
+
+def attempt(action: Callable[[], object], field=None) -> bool:
+    """Run a service call; if it refuses, undo it and show why on ``field`` (else flash it)."""
+    try:
+        action()
+    except ServiceError as exc:
+        refuse()
+        if field is not None:
+            field.errors = [*field.errors, exc.message]
+        else:
+            flash(exc.message, "error")
+        return False
+    return True
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Call ``callback`` once the request's work is committed (never if it rolls back)."""
+    _state()["after_commit"].append(callback)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Commit what the block wrote, or roll it back and re-raise if the block fails."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
