@@ -1,6 +1,7 @@
 """Layering, made checkable: the criteria engine (aggregation/) and the rules of what a person can
 submit (household_forms/) use only the app's models, vocabulary, pure rules and helpers — never
-its views, services or request code. A wrong-way import fails here, naming the file and line."""
+its views, services or request code. A wrong-way import fails here, naming the file and line.
+Views never commit or roll back: the request handler does (survey_app/transactions.py)."""
 
 import ast
 from pathlib import Path
@@ -57,3 +58,32 @@ def test_the_check_catches_a_wrong_way_import(tmp_path):
     )
     (tmp_path / "household_forms" / "ok.py").write_text("from survey_app.text import fold\n")
     assert wrong_way(tmp_path) == ["aggregation/bad.py:2 imports survey_app.households.services"]
+
+
+def view_transactions(root: Path) -> list[str]:
+    """Every ``.commit(`` or ``.rollback(`` call in survey_app/*/views.py, as file:line."""
+    found = []
+    for path in sorted((root / "survey_app").glob("*/views.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("commit", "rollback")
+            ):
+                found.append(f"{path.relative_to(root)}:{node.lineno} calls .{node.func.attr}()")
+    return found
+
+
+def test_no_view_commits_or_rolls_back():
+    assert view_transactions(ROOT) == []
+
+
+def test_the_check_catches_a_commit_in_a_view(tmp_path):
+    (tmp_path / "survey_app" / "area").mkdir(parents=True)
+    (tmp_path / "survey_app" / "area" / "views.py").write_text(
+        "def v():\n    db.session.commit()\n    session.rollback()\n"
+    )
+    assert view_transactions(tmp_path) == [
+        "survey_app/area/views.py:2 calls .commit()",
+        "survey_app/area/views.py:3 calls .rollback()",
+    ]

@@ -13,9 +13,10 @@ from survey_app.accounts.models import (
 )
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Village
+from survey_app.transactions import ServiceError
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A request that cannot be carried out, with a message for the user."""
 
 

@@ -38,7 +38,6 @@ def login():
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu không đúng.")
         else:
             user.last_login_at = utcnow()
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for("index"))
     return render_template("auth/login.html", form=form)

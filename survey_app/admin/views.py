@@ -26,10 +26,10 @@ from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User
 from survey_app.admin import services as q
 from survey_app.extensions import db
 from survey_app.places import services as places
+from survey_app.transactions import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 manage = roles_required(*STAFF)
-ERRORS = (accounts.AccountError, places.PlaceError)
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -52,21 +52,6 @@ def _pick_commune(endpoint: str):
     return render_template(
         "admin/pick_commune.html", communes=q.communes_for_picker(), endpoint=endpoint
     )
-
-
-def _commit(action, field=None) -> bool:
-    """Run a service; commit on success, else roll back and show its message."""
-    try:
-        action()
-    except ERRORS as exc:
-        db.session.rollback()
-        if field is not None:
-            field.errors.append(str(exc))
-        else:
-            flash(str(exc), "error")
-        return False
-    db.session.commit()
-    return True
 
 
 def _get_user_or_404(username: str) -> User:
@@ -93,7 +78,7 @@ def villages():
     if commune is None:
         return _pick_commune("admin.villages")
     form = VillageForm()
-    if form.validate_on_submit() and _commit(
+    if form.validate_on_submit() and attempt(
         lambda: places.add_village(current_user, commune, form.name.data), form.name
     ):
         flash(f"Đã thêm thôn {form.name.data}.", "success")
@@ -146,7 +131,7 @@ def village_rename(village_token):
     village = get_village_or_404(village_token)
     form = VillageForm()
     old = village.name
-    if form.validate_on_submit() and _commit(
+    if form.validate_on_submit() and attempt(
         lambda: places.rename_village(current_user, village, form.name.data), form.name
     ):
         flash(f"Đã đổi tên {old} thành {village.name}.", "success")
@@ -163,7 +148,7 @@ def village_members(village_token):
     form.users.choices = options([(u.username, u.username) for u in staff])
     if form.validate_on_submit():
         chosen = [u for u in staff if u.username in (form.users.data or [])]
-        if _commit(lambda: accounts.set_village_members(current_user, village, chosen)):
+        if attempt(lambda: accounts.set_village_members(current_user, village, chosen)):
             flash(f"Đã lưu phân công của {village.name}.", "success")
             return redirect(url_for("admin.village", village_token=village_token))
     return _village_page(village, members=form)
@@ -178,7 +163,7 @@ def village_merge(village_token):
     if form.validate_on_submit():
         target = get_village_or_404(form.target.data)
         moved = []
-        if _commit(
+        if attempt(
             lambda: moved.append(places.merge_village(current_user, village, target)), form.target
         ):
             flash(f"Đã gộp {village.name} vào {target.name}: chuyển {moved[0]} hộ.", "success")
@@ -202,7 +187,7 @@ def village_reactivate(village_token):
 
 def _set_village_active(village_token, active, message):
     village = get_village_or_404(village_token)
-    if EmptyForm().validate_on_submit() and _commit(
+    if EmptyForm().validate_on_submit() and attempt(
         lambda: places.set_village_active(current_user, village, active)
     ):
         flash(message.format(village.name), "success")
@@ -234,7 +219,7 @@ def user_create():
     if request.method == "GET":
         form.password.data = suggest_password()
         form.villages.data = request.args.getlist("thon")
-    if form.validate_on_submit() and _commit(lambda: _create(form, commune), form.username):
+    if form.validate_on_submit() and attempt(lambda: _create(form, commune), form.username):
         flash(
             f"Đã tạo tài khoản {form.username.data}. Hãy đưa tên đăng nhập và mật khẩu "
             "cho người dùng.",
@@ -265,7 +250,7 @@ def _create(form, commune):
 def user_edit(username):
     user = _get_user_or_404(username)
     form = _edit_form(user, posted=request.method == "POST")
-    if form.validate_on_submit() and _commit(lambda: _update(form, user), form.role):
+    if form.validate_on_submit() and attempt(lambda: _update(form, user), form.role):
         flash(f"Đã lưu thông tin {user.username}.", "success")
         return redirect(url_for("admin.users", **_scope(user.commune)))
     return _user_page(user, form=form)
@@ -313,7 +298,7 @@ def _user_page(user, form=None, password=None):
 def user_password(username):
     user = _get_user_or_404(username)
     form = PasswordForm()
-    if form.validate_on_submit() and _commit(
+    if form.validate_on_submit() and attempt(
         lambda: accounts.reset_password(current_user, user, form.password.data), form.password
     ):
         flash(f"Đã đặt mật khẩu mới cho {user.username}.", "success")
@@ -335,7 +320,7 @@ def user_reactivate(username):
 
 def _set_user_active(username, active, message):
     user = _get_user_or_404(username)
-    if EmptyForm().validate_on_submit() and _commit(
+    if EmptyForm().validate_on_submit() and attempt(
         lambda: accounts.set_user_active(current_user, user, active)
     ):
         flash(message.format(user.username), "success")

@@ -23,17 +23,13 @@ from survey_app.households import services as household_services
 from survey_app.households.models import Household, Person
 from survey_app.text import fold, squeeze
 from survey_app.timeutil import VN_OFFSET, utcnow
+from survey_app.transactions import ServiceError
 
 SKILL_KEY = "ky_nang_so"
 
 
-class AssistanceError(ValueError):
+class AssistanceError(ServiceError):
     """Input that cannot be saved, with a Vietnamese message."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # ---- help given ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from survey_app.assistance.models import HELP_ANSWER, HELP_KINDS, TrainingClass
 from survey_app.extensions import db
 from survey_app.households.models import Person
 from survey_app.households.services import ConflictError
+from survey_app.transactions import refuse
 
 bp = Blueprint("assistance", __name__)
 
@@ -41,10 +42,9 @@ def help_person(household_token, person_token):
         try:
             records = services.record_help(current_user, person, form.kinds.data, form.note.data)
         except services.AssistanceError as exc:
-            db.session.rollback()
+            refuse()
             form.kinds.errors = [*form.kinds.errors, exc.message]
         else:
-            db.session.commit()
             flash(_help_message(person, [r.kind for r in records]), "success")
             return redirect(url_for("households.household", household_token=household.token))
     status = 422 if form.is_submitted() and form.errors else 200
@@ -115,10 +115,9 @@ def new_class(village_token):
                 current_user, village, form.held_on.day, form.place.data, form.topic.data
             )
         except services.AssistanceError as exc:
-            db.session.rollback()
+            refuse()
             form[exc.field].errors = [*form[exc.field].errors, exc.message]
         else:
-            db.session.commit()
             flash("Đã thêm lớp. Bây giờ hãy chọn người tham dự.", "success")
             return redirect(url_for("assistance.pick_attendees", class_token=klass.token))
     status = 422 if form.is_submitted() and form.errors else 200
@@ -151,13 +150,12 @@ def pick_attendees(class_token):
                 current_user, klass, request.form.getlist("nguoi")
             )
         except services.AssistanceError as exc:
-            db.session.rollback()
+            refuse()
             error = exc.message
         except ConflictError:
-            db.session.rollback()
+            refuse()
             error = "Có hộ vừa được người khác sửa. Hãy bấm Lưu lại một lần nữa."
         else:
-            db.session.commit()
             flash(_added_message(added, changed), "success")
             return redirect(url_for("assistance.training_class", class_token=klass.token))
     people = services.candidates(klass, "" if request.method == "POST" else query)
@@ -190,10 +188,9 @@ def remove_attendee(class_token):
     try:
         person = services.remove_attendee(current_user, klass, request.form.get("nguoi", ""))
     except services.AssistanceError as exc:
-        db.session.rollback()
+        refuse()
         flash(exc.message, "error")
         return redirect(url_for("assistance.training_class", class_token=klass.token))
-    db.session.commit()
     flash(
         f"Đã bỏ {person.ho_ten} khỏi danh sách lớp. Câu trả lời 'Được tập huấn kỹ năng số' "
         "của người này vẫn giữ nguyên.",

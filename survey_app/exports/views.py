@@ -37,6 +37,7 @@ from survey_app.exports.models import DONE, FAILED
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.services import get_settings
+from survey_app.transactions import after_commit
 
 bp = Blueprint("exports", __name__, url_prefix="/xuat")
 EXPORTERS = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD)
@@ -74,8 +75,8 @@ def index():
         return _page(form, commune, 422)
     wanted = _request(form, commune, village)
     job = services.start_job(current_user, wanted, form.fmt.data, _directory())
-    db.session.commit()
-    services.launch(current_app._get_current_object(), job, _directory())
+    app, directory = current_app._get_current_object(), _directory()
+    after_commit(lambda: services.launch(app, job, directory))
     return redirect(url_for("exports.status", token=job.token))
 
 

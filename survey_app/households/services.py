@@ -8,10 +8,12 @@ out are deleted. Yes/no values are True / False / None, and None ("chưa hỏi")
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from household_forms import rules
@@ -23,6 +25,7 @@ from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PER
 from survey_app.text import fold
 from survey_app.timeutil import utcnow, vn_today
 from survey_app.tokens import new_token
+from survey_app.transactions import ServiceError
 
 HOUSEHOLD_FIELDS = (
     "ma_ho",
@@ -47,13 +50,8 @@ PERSON_FIELDS = (
 )
 
 
-class HouseholdError(ValueError):
+class HouseholdError(ServiceError):
     """Data that cannot be saved, with a Vietnamese message and the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class ConflictError(Exception):
@@ -76,12 +74,13 @@ def create_household(actor, village, data: dict) -> Household:
     token = data.get("token") or new_token()
     household = Household(token=token, commune_id=village.commune_id, village=village)
     db.session.add(household)
-    changes = _apply(household, data, HOUSEHOLD_FIELDS)
-    _apply_business_rule(household, changes)
-    _apply_members(actor, household, data.get("members", []))
-    _mark_surveyed(actor, household, changes)
-    household.version = 1
-    db.session.flush()
+    with _unique_ma_ho(data.get("ma_ho")):  # autoflush may insert before the flush below
+        changes = _apply(household, data, HOUSEHOLD_FIELDS)
+        _apply_business_rule(household, changes)
+        _apply_members(actor, household, data.get("members", []))
+        _mark_surveyed(actor, household, changes)
+        household.version = 1
+        db.session.flush()
     audit.record(actor, "create", "household", household.token, changes=changes, version=1)
     return household
 
@@ -97,12 +96,13 @@ def save_household(actor, household: Household, data: dict, expected_version: in
     if "ma_ho" in data:
         _check_ma_ho(household.commune_id, data["ma_ho"], household.id)
     _claim_version(household, expected_version)
-    changes = _apply(household, data, HOUSEHOLD_FIELDS)
-    _apply_business_rule(household, changes)
-    if "members" in data:
-        _apply_members(actor, household, data["members"])
-    _mark_surveyed(actor, household, changes)
-    db.session.flush()
+    with _unique_ma_ho(data.get("ma_ho", household.ma_ho)):
+        changes = _apply(household, data, HOUSEHOLD_FIELDS)
+        _apply_business_rule(household, changes)
+        if "members" in data:
+            _apply_members(actor, household, data["members"])
+        _mark_surveyed(actor, household, changes)
+        db.session.flush()
     audit.record(
         actor, "update", "household", household.token, changes=changes, version=household.version
     )
@@ -161,6 +161,19 @@ def _claim_version(household: Household, expected_version: int | None) -> None:
         db.session.refresh(household)
         raise ConflictError(household, expected_version)
     household.version = expected_version + 1
+
+
+@contextmanager
+def _unique_ma_ho(ma_ho: str | None):
+    """A mã hộ another save took since _check_ma_ho looked is refused like a taken one."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "ma_ho" not in str(exc.orig):  # another constraint: not the user's to fix
+            raise
+        # Two people saved the same mã hộ at the same moment: the unique constraint decides.
+        message = f"Mã hộ {ma_ho} vừa được người khác dùng. Hãy kiểm tra lại mã."
+        raise HouseholdError(message, "ma_ho") from None
 
 
 def _require_consent(household: Household | None, data: dict) -> None:

@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from household_forms import rules
@@ -37,6 +36,7 @@ from survey_app.households.vocabulary import (
 from survey_app.navigation import url_if_exists
 from survey_app.places.models import Village
 from survey_app.timeutil import vn_today
+from survey_app.transactions import refuse
 
 bp = Blueprint("households", __name__)
 
@@ -129,7 +129,7 @@ def new_household(village_token):
             household = services.create_household(current_user, village, form.to_data())
             return _saved(household, form.back.data)
         except services.HouseholdError as exc:
-            db.session.rollback()
+            refuse()
             _attach_error(form, exc)
     return _render_form(form, village, None)
 
@@ -149,10 +149,10 @@ def household(household_token):
             services.save_household(current_user, household, form.to_data(), form.version.data)
             return _saved(household, form.back.data)
         except services.ConflictError:
-            db.session.rollback()
+            refuse()
             conflict = get_household_or_404(household_token)
         except services.HouseholdError as exc:
-            db.session.rollback()
+            refuse()
             _attach_error(form, exc)
     return _render_form(form, household.village, household, conflict)
 
@@ -169,11 +169,11 @@ def visit(household_token):
             services.record_visit(current_user, household, data, visit_form.version.data)
             return _saved(household, visit_form.back.data)
         except services.ConflictError:
-            db.session.rollback()
+            refuse()
             flash("Hộ này vừa được người khác lưu. Hãy xem lại rồi ghi lại kết quả.", "error")
             return redirect(url_for("households.household", household_token=household.token))
         except services.HouseholdError as exc:
-            db.session.rollback()
+            refuse()
             field = visit_form[exc.field] if exc.field in visit_form else visit_form.visit_outcome
             field.errors = [*field.errors, exc.message]
     form = HouseholdForm(data=initial_data(household))
@@ -193,13 +193,6 @@ def _attach_error(form: HouseholdForm, exc: services.HouseholdError) -> None:
 
 
 def _saved(household, back: str | None = None):
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two people saved the same mã hộ at the same moment: the unique constraint decides.
-        raise services.HouseholdError(
-            f"Mã hộ {household.ma_ho} vừa được người khác dùng. Hãy kiểm tra lại mã.", "ma_ho"
-        ) from None
     done = visit_status.completeness(household)
     status = visit_status.household_status(household, done=done)
     detail = visit_status.LABELS[status]

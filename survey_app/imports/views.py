@@ -13,6 +13,7 @@ from survey_app.extensions import db
 from survey_app.imports import services, workbook
 from survey_app.places.models import Commune, Province
 from survey_app.timeutil import vn_today
+from survey_app.transactions import refuse
 
 bp = Blueprint("imports", __name__, url_prefix="/quan-ly/nhap-du-lieu")
 MAX_ERRORS_SHOWN = 1000  # a page of thousands of rows helps nobody; the count says how many
@@ -37,9 +38,8 @@ def upload():
         current_user, commune, upload_file.filename, upload_file.read(), vn_today()
     )
     if outcome.summary is None:
-        db.session.rollback()
+        refuse()
         return _page(form, commune, outcome, status=422)
-    db.session.commit()
     return _page(form, commune, outcome)
 
 

@@ -6,6 +6,7 @@ from survey_app import audit
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Province, Village
 from survey_app.timeutil import utcnow
+from survey_app.transactions import ServiceError
 
 
 def find_commune(name: str, province: str | None = None) -> Commune | None:
@@ -50,7 +51,7 @@ def get_or_create_village(actor, commune: Commune, name: str) -> Village:
     return village
 
 
-class PlaceError(ValueError):
+class PlaceError(ServiceError):
     """A change to places that cannot be made, with a message for the user."""
 
 

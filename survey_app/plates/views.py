@@ -16,7 +16,6 @@ from survey_app.access import (
 )
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD
 from survey_app.compression import gzip_response
-from survey_app.extensions import db
 from survey_app.plates import services
 
 bp = Blueprint("plates", __name__)
@@ -62,8 +61,7 @@ def sheet_pdf(village_token):
 
 
 def _labels(village):
-    if services.issue_missing(current_user, village):
-        db.session.commit()
+    services.issue_missing(current_user, village)
     return services.sheet_labels(village)
 
 
@@ -89,7 +87,6 @@ def renew(household_token):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.renew(current_user, household)
-    db.session.commit()
     flash(f"Đã cấp biển mới cho hộ {household.ma_ho}. Biển cũ không còn mở được.", "success")
     return redirect(url_for("plates.household_plate", household_token=household.token))
 
@@ -101,7 +98,6 @@ def revoke(household_token):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if services.revoke(current_user, household):
-        db.session.commit()
         message = f"Đã thu hồi biển của hộ {household.ma_ho}. Mã trên biển không còn mở được."
         flash(message, "success")
     else:

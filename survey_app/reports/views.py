@@ -26,6 +26,7 @@ from survey_app.households import services as household_services
 from survey_app.households import status as visit_status
 from survey_app.places.models import Commune
 from survey_app.reports import pages, services
+from survey_app.transactions import refuse
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
 staff_only = roles_required(*STAFF)
@@ -183,10 +184,9 @@ def settings(commune_token):
         try:
             services.update_settings(current_user, commune, form.to_changes())
         except ValidationError as exc:
-            db.session.rollback()
+            refuse()
             _attach(form, exc.messages)
         else:
-            db.session.commit()
             flash("Đã lưu cài đặt của xã.", "success")
             return redirect(url_for(".settings", commune_token=commune.token))
     return _settings_page(commune, stored, form=form)
@@ -208,7 +208,6 @@ def targets(commune_token):
             services.set_target(
                 current_user, commune, picker.criteria_id, ind.code, picker.year, value
             )
-        db.session.commit()
         flash(f"Đã lưu chỉ tiêu riêng năm {picker.year}.", "success")
         return redirect(url_for(".settings", commune_token=commune.token, **picker.args()))
     return _settings_page(commune, stored, targets=form)
@@ -295,8 +294,7 @@ def _save_manual(form, commune, criteria_id, code, picker) -> bool:
             current_user, commune, criteria_id, code, picker.year, form.to_data()
         )
     except ValidationError as exc:
-        db.session.rollback()
+        refuse()
         _attach(form, exc.messages)
         return False
-    db.session.commit()
     return True

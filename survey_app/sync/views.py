@@ -23,6 +23,7 @@ from survey_app.places.models import Village
 from survey_app.sync import cli, feed, services
 from survey_app.sync.openapi import document
 from survey_app.timeutil import utcnow
+from survey_app.transactions import unit_of_work
 
 bp = Blueprint(
     "sync",
@@ -102,7 +103,6 @@ def _http_error(exc):
 @bp.errorhandler(OperationalError)
 def _database_busy(exc):
     """A locked SQLite file or a lost connection: the phone should simply retry later."""
-    db.session.rollback()
     current_app.logger.warning("sync: database unavailable: %s", exc)
     return error(503, "busy")
 
@@ -159,8 +159,8 @@ def pull(args: dict):
     except feed.CursorError:
         return error(422, "invalid_parameters", errors={"since": ["Con trỏ không hợp lệ."]})
     size = min(args.get("limit") or limit("SYNC_PULL_LIMIT"), limit("SYNC_PULL_MAX_LIMIT"))
-    feed.catch_up(villages)
-    db.session.commit()
+    with unit_of_work():  # a cursor may only point at committed feed numbers
+        feed.catch_up(villages)
     page = feed.read_page(villages, cursor, size)
     return jsonify(
         villages=[_village_json(v) for v in everywhere],
@@ -197,8 +197,8 @@ def push():
         return error(413, "too_many_changes", message)
     results = []
     for raw in body["changes"]:
-        results.append(services.apply_change(current_user, raw))
-        db.session.commit()  # each change stands alone: a later failure cannot undo it
+        with unit_of_work():  # each change stands alone: a later failure cannot undo it
+            results.append(services.apply_change(current_user, raw))
     return jsonify(results=results)
 
 

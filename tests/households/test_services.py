@@ -241,3 +241,20 @@ def test_search_ignores_diacritics_case_and_word_order(world):
     assert [r.ma_ho for r in search_rows(rows, "", "chua")] == ["HK-001", "HK-010"]
     assert [r.status for r in rows] == ["chua_khao_sat", "dang_do"]
     assert [r.ma_ho for r in search_rows(rows, "", "da")] == []
+
+
+@pytest.mark.parametrize("save", ["create", "update"])
+def test_a_ma_ho_taken_since_the_check_is_refused_by_the_service(world, monkeypatch, save):
+    """Two saves of one mã hộ at the same moment: the unique constraint decides, and the service
+    (not the view) turns its IntegrityError into a refusal the form can show."""
+    from survey_app.households import services
+
+    monkeypatch.setattr(services, "_check_ma_ho", lambda *args: None)  # the other save won
+    with pytest.raises(HouseholdError) as refused:
+        if save == "create":
+            create_household(world.vol1, world.thon1, household_data(ma_ho="HK-001"))
+        else:
+            data = household_data(ma_ho="HK-001")
+            save_household(world.vol1, world.hh2, data | {"ma_ho": "HK-001"}, world.hh2.version)
+    assert refused.value.field == "ma_ho"
+    assert refused.value.message == "Mã hộ HK-001 vừa được người khác dùng. Hãy kiểm tra lại mã."
