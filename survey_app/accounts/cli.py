@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from survey_app.accounts.services import AccountError
 from survey_app.accounts.services import create_user as create_user_service
-from survey_app.extensions import db
 from survey_app.places.services import find_commune
+from survey_app.transactions import unit_of_work
 
 
 @click.command("create-user")
@@ -34,11 +34,10 @@ def create_user(username, role, commune_name, province_name, village_names, full
             _fail(f"Không tìm thấy thôn '{name}' trong xã '{commune_name}'.")
         villages.append(village)
     try:
-        user = create_user_service(None, username, password, role, commune, villages, full_name)
+        with unit_of_work():
+            user = create_user_service(None, username, password, role, commune, villages, full_name)
     except AccountError as exc:
-        db.session.rollback()
         _fail(str(exc))
-    db.session.commit()
     click.echo(f"Đã tạo người dùng {user.username} ({user.role}).")
 
 

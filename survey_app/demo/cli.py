@@ -17,6 +17,7 @@ from survey_app.extensions import db
 from survey_app.places.models import Commune, Province
 from survey_app.places.services import find_commune
 from survey_app.templating import vn_number
+from survey_app.transactions import unit_of_work
 
 DEMO_PROVINCE = "Thanh Hóa"
 DEMO_COMMUNE = "Hoàng Kim"
@@ -40,10 +41,11 @@ def load_demo():
         click.echo(f"Xã {DEMO_COMMUNE} đã có sẵn: không nạp lại dữ liệu mẫu.")
         return
     generator = Generator(random.Random(DEMO_SEED))
-    commune, villages = generator.places(DEMO_PROVINCE, DEMO_COMMUNE, DEMO_VILLAGES)
-    created = _demo_users(generator, commune, villages)
-    totals = generator.households(commune, villages, DEMO_HOUSEHOLDS, _surveyors(villages, created))
-    db.session.commit()
+    with unit_of_work():
+        commune, villages = generator.places(DEMO_PROVINCE, DEMO_COMMUNE, DEMO_VILLAGES)
+        created = _demo_users(generator, commune, villages)
+        surveyors = _surveyors(villages, created)
+        totals = generator.households(commune, villages, DEMO_HOUSEHOLDS, surveyors)
     click.echo(
         f"Đã nạp xã mẫu {DEMO_COMMUNE} ({DEMO_PROVINCE}): {len(villages)} thôn, "
         f"{totals.households} hộ, {totals.people} nhân khẩu."
@@ -131,13 +133,13 @@ def _one_commune(rng, province, name, households, password_hash):
     """Create one commune and commit it, so an interrupted run leaves whole communes only."""
     village_count = max(1, min(rng.randint(8, 12), households))
     generator = Generator(rng, progress=_progress_printer(households))
-    commune, villages = generator.places(
-        province, name, [f"Thôn {i}" for i in range(1, village_count + 1)]
-    )
-    surveyors, usernames = generator.staff(commune, villages, password_hash)
-    made = generator.households(commune, villages, households, surveyors)
+    with unit_of_work():
+        commune, villages = generator.places(
+            province, name, [f"Thôn {i}" for i in range(1, village_count + 1)]
+        )
+        surveyors, usernames = generator.staff(commune, villages, password_hash)
+        made = generator.households(commune, villages, households, surveyors)
     made.communes, made.villages, made.users = 1, len(villages), len(usernames)
-    db.session.commit()
     return made, usernames
 
 

@@ -17,6 +17,7 @@ from survey_app.exports import services
 from survey_app.extensions import db
 from survey_app.places.models import Village
 from survey_app.reports.cli import find_commune_or_fail, parse_as_of
+from survey_app.transactions import unit_of_work
 
 
 def _out(value: str) -> tuple[Path, str]:
@@ -75,11 +76,10 @@ def export_evidence(
         full_data=flags["full_data"],
     )
     try:
-        result = services.export_file(None, request, path, fmt, via=f"cli:{_os_user()}")
+        with unit_of_work():
+            result = services.export_file(None, request, path, fmt, via=f"cli:{_os_user()}")
     except ExportError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
     kind = "zip gồm các tệp CSV" if result.fmt == "zip" else result.fmt.upper()
     click.echo(
         f"Đã ghi {path} ({kind}): {result.lists} danh sách, {result.rows} dòng"

@@ -6,11 +6,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey_app.extensions import db
 from survey_app.imports import services
 from survey_app.imports.parsing import ImportFileError, parse_rows, read_rows
 from survey_app.places.services import find_commune, get_or_create_commune
 from survey_app.timeutil import vn_today
+from survey_app.transactions import unit_of_work
 
 LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is only noise
 
@@ -34,14 +34,10 @@ def import_households(file: Path, province: str, commune_name: str):
     parsed.errors = services.sorted_errors(parsed.errors)
     if parsed.errors:
         _report_errors(parsed.errors)
-    try:
+    with unit_of_work():
         commune = get_or_create_commune(None, province, commune_name)
         with _bar(len(parsed.households), "Ghi vào cơ sở dữ liệu") as bar:
             summary = services.import_households(None, commune, parsed, file.name, bar.update)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     _print_summary(summary, commune.full_name, file.name)
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import click
 
-from survey_app.extensions import db
 from survey_app.sync import services
 from survey_app.timeutil import utcnow
+from survey_app.transactions import unit_of_work
 
 
 def register(bp) -> None:
@@ -16,6 +16,6 @@ def register(bp) -> None:
     @click.option("--days", type=click.IntRange(min=7), default=180, show_default=True)
     def prune(days: int) -> None:
         """Delete pushed changes older than DAYS (answers to replays, refused conflicts)."""
-        removed = services.prune(utcnow() - timedelta(days=days))
-        db.session.commit()
+        with unit_of_work():
+            removed = services.prune(utcnow() - timedelta(days=days))
         click.echo(f"Đã xóa {removed} thay đổi đồng bộ cũ hơn {days} ngày.")
