@@ -62,6 +62,12 @@ def _check_indicator(criteria_id: str, code: str, manual: bool | None = None):
     return indicator
 
 
+def set_targets(actor, commune: Commune, criteria_id: str, year: int, targets: dict) -> None:
+    """Set the commune's own targets of one year, ``{indicator code: percent or None}``."""
+    for code, target in targets.items():
+        set_target(actor, commune, criteria_id, code, year, target)
+
+
 def set_target(actor, commune: Commune, criteria_id: str, code: str, year: int, target) -> None:
     """Set (or with ``target=None`` remove) the commune's own target for one indicator and year."""
     _check_indicator(criteria_id, code)

@@ -203,11 +203,8 @@ def targets(commune_token):
     indicators = get_criteria(picker.criteria_id).indicators
     form = target_form(indicators, {}, formdata=request.form)
     if form.validate_on_submit():
-        for index, ind in enumerate(indicators):
-            value = form[f"t{index}"].data
-            services.set_target(
-                current_user, commune, picker.criteria_id, ind.code, picker.year, value
-            )
+        wanted = {ind.code: form[f"t{i}"].data for i, ind in enumerate(indicators)}
+        services.set_targets(current_user, commune, picker.criteria_id, picker.year, wanted)
         flash(f"Đã lưu chỉ tiêu riêng năm {picker.year}.", "success")
         return redirect(url_for(".settings", commune_token=commune.token, **picker.args()))
     return _settings_page(commune, stored, targets=form)
