@@ -7,6 +7,7 @@ refuse the whole batch), so these schemas document; they do not load.
 from marshmallow import Schema, fields, validate
 
 from household_forms.sync import ChangeIn, HouseholdCreateIn, HouseholdOut, Token
+from survey_app.accounts.models import ROLES
 
 STATUSES = ("applied", "conflict", "invalid", "not_found")
 
@@ -34,9 +35,7 @@ class VillageOut(Schema):
 class UserOut(Schema):
     username = fields.String()
     full_name = fields.String()
-    role = fields.String(
-        validate=validate.OneOf(("admin", "commune_officer", "village_head", "volunteer"))
-    )
+    role = fields.String(validate=validate.OneOf(ROLES))
     role_label = fields.String()
 
 

@@ -4,7 +4,7 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from survey_app.accounts.models import ROLES, STAFF, VILLAGE_HEAD, VOLUNTEER
+from survey_app.accounts.models import LEADERS, ROLES, STAFF, VILLAGE_HEAD, VOLUNTEER
 
 # (endpoint, label, roles). Only endpoints that exist are shown, so other areas can land later.
 NAV = (
@@ -14,7 +14,7 @@ NAV = (
     ("admin.villages", "Quản lý thôn", STAFF),
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
-    ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
+    ("exports.index", "Xuất danh sách", LEADERS),
 )
 
 

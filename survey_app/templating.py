@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from aggregation import numbers
-from survey_app.accounts.models import ROLE_LABELS
+from survey_app.accounts.models import LEADERS, ROLE_LABELS, STAFF
 from survey_app.households.vocabulary import CU_TRU, GIOI_TINH, VNEID
 from survey_app.timeutil import to_vn
 
@@ -44,7 +44,12 @@ def register(app: Flask) -> None:
         tri=tri,
     )
     app.jinja_env.globals.update(
-        ROLE_LABELS=ROLE_LABELS, CU_TRU=CU_TRU, GIOI_TINH=GIOI_TINH, VNEID=VNEID
+        ROLE_LABELS=ROLE_LABELS,
+        STAFF=STAFF,
+        LEADERS=LEADERS,
+        CU_TRU=CU_TRU,
+        GIOI_TINH=GIOI_TINH,
+        VNEID=VNEID,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -19,6 +19,7 @@ VILLAGE_HEAD = "village_head"
 VOLUNTEER = "volunteer"
 ROLES = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD, VOLUNTEER)
 STAFF = (ADMIN, COMMUNE_OFFICER)  # who manages a commune: villages, users, imports, exports
+LEADERS = (*STAFF, VILLAGE_HEAD)  # who answers for places: prints door plates, exports lists
 ROLE_LABELS = {
     ADMIN: "Quản trị hệ thống",
     COMMUNE_OFFICER: "Cán bộ xã",

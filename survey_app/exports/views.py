@@ -31,7 +31,7 @@ from survey_app.access import (
     roles_required,
     visible_villages_stmt,
 )
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, VILLAGE_HEAD
+from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, LEADERS, STAFF
 from survey_app.exports import services
 from survey_app.exports.models import DONE, FAILED
 from survey_app.extensions import db
@@ -40,7 +40,7 @@ from survey_app.reports.services import get_settings
 from survey_app.transactions import after_commit
 
 bp = Blueprint("exports", __name__, url_prefix="/xuat")
-EXPORTERS = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD)
+EXPORTERS = LEADERS
 
 
 def _directory() -> Path:

@@ -14,13 +14,13 @@ from survey_app.access import (
     roles_required,
     visible_or_404,
 )
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD
+from survey_app.accounts.models import LEADERS
 from survey_app.compression import gzip_response
 from survey_app.plates import services
 
 bp = Blueprint("plates", __name__)
 
-PRINTERS = (ADMIN, COMMUNE_OFFICER, VILLAGE_HEAD)
+PRINTERS = LEADERS
 printers_only = roles_required(*PRINTERS)
 
 
