@@ -340,6 +340,17 @@ def _natural_key(text: str) -> list:
 _DIGITS = re.compile(r"(\d+)")
 
 
+def page_of(rows: list, wanted: str, per_page: int) -> tuple[list, int, int]:
+    """(that page's rows, page, pages) of a list; a page number out of range shows the nearest.
+
+    db.paginate() pages a SELECT. This list is searched without accents and filtered by computed
+    statuses in Python, and its page needs every row anyway (counts, next to visit, due today).
+    """
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(int(wanted) if wanted.isdigit() else 1, 1), pages)
+    return rows[(page - 1) * per_page : page * per_page], page, pages
+
+
 def search_rows(rows: list[HouseholdRow], query: str, status: str) -> list[HouseholdRow]:
     """Rows matching every word of ``query`` (name, mã hộ or address) and the status filter."""
     words = fold(query).split()

@@ -68,9 +68,9 @@ def village(village_token):
     found = services.search_rows(rows, args["q"], args["tt"])
     after = request.args.get("sau")
     today = vn_today()
-    per_page = current_app.config["HOUSEHOLDS_PER_PAGE"]
-    pages = max(1, -(-len(found) // per_page))
-    page = min(max(_int(args["trang"]), 1), pages)
+    shown, page, pages = services.page_of(
+        found, args["trang"], current_app.config["HOUSEHOLDS_PER_PAGE"]
+    )
     return render_template(
         "households/village.html",
         village=village,
@@ -82,7 +82,7 @@ def village(village_token):
         just_saved=after,
         due_today=[r for r in rows if r.status == visit_status.LATER and r.revisit_on <= today],
         found=len(found),
-        rows=found[(page - 1) * per_page : page * per_page],
+        rows=shown,
         page=page,
         pages=pages,
         dashboard_url=_village_dashboard_url(village),
@@ -98,10 +98,6 @@ def _team_links(village) -> list[tuple[str, str]]:
     links = (("assistance.village_help", "Đã hỗ trợ"), ("assistance.classes", "Lớp tập huấn"))
     found = [(url_if_exists(e, village_token=village.token), label) for e, label in links]
     return [(url, label) for url, label in found if url]
-
-
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() else 1
 
 
 def _village_dashboard_url(village) -> str | None:

@@ -58,6 +58,24 @@ def test_list_search_filter_and_counts(client, vol1):
     assert "HK-001" not in found and "Không có hộ nào" in found
 
 
+def test_list_pages_and_a_page_out_of_range_shows_the_nearest(app, client, vol1):
+    for number in (5, 6):  # HK-002 is Thôn 2's, in the same commune
+        builders.make_household(vol1.thon1, f"HK-00{number}", f"Chủ hộ {number}")
+    db.session.commit()
+    app.config["HOUSEHOLDS_PER_PAGE"] = 2
+    url = f"/thon/{vol1.thon1.token}/"
+
+    def listed(trang):
+        page = client.get(url, query_string={"trang": trang}).get_data(as_text=True)
+        rows = re.search(r'<ul class="list hh"[^>]*>.*?</ul>', page, re.S).group(0)
+        return re.findall(r"HK-00\d", rows), "trang 2/2" in page
+
+    assert listed("1") == (["HK-001", "HK-005"], False)
+    assert listed("2") == (["HK-006"], True)
+    assert listed("99") == (["HK-006"], True)
+    assert listed("abc") == listed("0") == (["HK-001", "HK-005"], False)
+
+
 def test_new_household_saved_then_listed_as_surveyed(client, vol1):
     members = {0: {"quan_he": "Chủ hộ", "dt_thong_minh": "1", "tk_thanh_toan": "0"}}
     response = client.post(f"/thon/{vol1.thon1.token}/ho-moi", data=form_payload(members=members))
