@@ -1,4 +1,4 @@
-"""Record help and training classes; read the figures. Services flush; the views commit.
+"""Record help and training classes; read the figures. Services flush; the request commits.
 
 Figures of the village page are counted in SQL (one grouped query per table on the page), so
 they are what the database holds, on SQLite and PostgreSQL alike.

@@ -1,4 +1,4 @@
-"""Exports for the pages and the CLI. Services flush; the view or the CLI commits.
+"""Exports for the pages and the CLI. Services flush; the request or the CLI commits.
 
 A page export is an ExportJob run in a background thread, so a long PDF shows progress instead
 of a frozen page: the thread writes ``instance/exports/<token>.<ext>`` and reports progress on

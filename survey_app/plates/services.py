@@ -1,6 +1,6 @@
 """Door plates: issue, renew, revoke, resolve a scanned token; the printed sheet (HTML and PDF).
 
-Services flush and audit; the view commits. None of them touches the household row: a new
+Services flush and audit; the request commits. None of them touches the household row: a new
 plate must not bump household.version, or every volunteer's offline edit of that household
 would come back as a false conflict.
 """

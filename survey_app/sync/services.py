@@ -1,4 +1,4 @@
-"""Apply pushed changes exactly once. Services flush; the view commits after each change.
+"""Apply pushed changes exactly once. Services flush; each change is committed on its own.
 
 A change runs in its own savepoint. It first claims its ``change_id`` by inserting a SyncChange
 row (unique constraint), then saves through the household services. A refused change rolls the
