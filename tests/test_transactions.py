@@ -9,7 +9,7 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.places import services as places
 from survey_app.places.models import Village
-from survey_app.transactions import attempt, unit_of_work
+from survey_app.transactions import after_commit, attempt, unit_of_work
 
 
 def _villages_named(name: str) -> int:
@@ -86,8 +86,6 @@ def test_a_refused_service_call_leaves_nothing_and_says_why(app, client, world, 
 
 
 def test_after_commit_work_runs_only_once_committed(app, client, world, write):
-    from survey_app.transactions import after_commit
-
     ran = []
 
     def view(fail: bool):
