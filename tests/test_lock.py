@@ -50,7 +50,8 @@ def test_every_declared_dependency_is_pinned_within_its_range(lock, extra):
 
 def test_app_pins_agree_with_test_pins():
     test_pins = _pins("test.txt")
-    differ = {n: (v, test_pins.get(n)) for n, v in _pins("app.txt").items() if test_pins.get(n) != v}
+    app_pins = _pins("app.txt")
+    differ = {n: (v, test_pins.get(n)) for n, v in app_pins.items() if test_pins.get(n) != v}
     assert not differ, f"requirements/test.txt must keep app.txt's pins: {differ}"
 
 
