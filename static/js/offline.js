@@ -266,8 +266,8 @@
   /* ---------- pages: list marks, household overlay, submit ---------- */
   function markList(list) {
     var ul = $("ul.list.hh");
-    var village = (location.pathname.match(/^\/thon\/([^/]+)\/$/) || [])[1];
-    if (!ul || !village) return;
+    var village = ul && ul.getAttribute("data-village"); // the village page's list
+    if (!village) return;
     $$(".js-local", ul).forEach(function (el) { el.remove(); });
     list.forEach(function (c) {
       var label = c.status === "pending" ? "Chờ gửi" : c.status === "invalid" ? "Cần sửa" : "Cần xem lại";
@@ -748,7 +748,7 @@
   if (list) villageList(list);
   if (window.KhaosatConflicts) {
     window.KhaosatConflicts({ all: queue.all, put: queue.put, drop: queue.drop, uuid: uuid, sync: sync,
-      say: say, describe: describe });
+      say: say, describe: describe, page: page });
   }
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" });
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
