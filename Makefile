@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint lock lock-upgrade hooks
+.PHONY: run test test-js lint lock lock-upgrade hooks
 
 # The app's own dependencies (enough for `make run`), exactly as locked in requirements/app.txt.
 $(BIN)/.installed: requirements/app.txt pyproject.toml
@@ -42,8 +42,14 @@ run: $(BIN)/.installed
 	$(BIN)/flask --app survey_app load-demo
 	exec $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --access-logfile - 'survey_app:create_app()'
 
-test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js
+test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js test-js
 	$(BIN)/pytest
+
+# The phone's sync code under node (static/js/tests); a visible skip without node, a failure in CI.
+test-js:
+	@if command -v node >/dev/null; then node --test static/js/tests/*.test.js; \
+	elif [ "$$REQUIRE_FULL_SUITE" = 1 ]; then echo "node is missing (REQUIRE_FULL_SUITE=1)"; exit 1; \
+	else echo "SKIPPED static/js/tests: node is not installed"; fi
 
 # Lint, format and types (the scope in pyproject.toml [tool.mypy]); CI runs it before the tests.
 lint: $(BIN)/.installed-test
