@@ -116,6 +116,8 @@ EXPECTED: dict[str, Check] = {
     "plates.renew": Check("plate_printer"),
     "plates.revoke": Check("plate_printer"),
     "plates.sync_plates": Check("api"),
+    "auditing.log": Check("officer"),
+    "auditing.log_csv": Check("officer"),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).
