@@ -68,7 +68,14 @@ def test_actions_in_words_and_unknown_ones_as_their_code(client, auth, world):
 
 def test_filters_by_person_action_and_vietnam_dates(client, auth, world):
     # 23:30 UTC on 9 March is already 10 March in Vietnam.
-    _row(world.officer, "rename", "village", world.thon1.token, datetime(2026, 3, 9, 23, 30), name="A")
+    _row(
+        world.officer,
+        "rename",
+        "village",
+        world.thon1.token,
+        datetime(2026, 3, 9, 23, 30),
+        name="A",
+    )
     _row(world.vol1, "visit", "household", world.hh1.token, datetime(2026, 3, 10, 5), name="B")
     _row(world.officer, "merge", "village", world.thon2.token, datetime(2026, 3, 12), name="C")
     db.session.commit()
