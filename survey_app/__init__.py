@@ -69,6 +69,7 @@ def _optional_blueprints():
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
     from survey_app.plates import views as plate_views
+    from survey_app.privacy import views as privacy_views
     from survey_app.reports import views as report_views
     from survey_app.sync import views as sync_views
 
@@ -82,6 +83,7 @@ def _optional_blueprints():
         assistance_views,
         plate_views,
         audit_views,
+        privacy_views,
     ]
 
 

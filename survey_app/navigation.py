@@ -16,6 +16,8 @@ NAV = (
     ("imports.upload", "Nhập dữ liệu", STAFF),
     ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
     ("auditing.log", "Nhật ký thao tác", STAFF),
+    ("privacy.people", "Dữ liệu một người", STAFF),
+    ("privacy.policy", "Chính sách dữ liệu", ROLES),
 )
 
 
