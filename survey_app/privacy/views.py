@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,7 +24,11 @@ MAX_FOUND = 50
 @bp.get("/chinh-sach-du-lieu")
 def policy():
     """What is kept, why, how long and who sees it; open to everyone, signed in or not."""
-    return render_template("privacy/policy.html", retention_years=DEFAULT_RETENTION_YEARS)
+    return render_template(
+        "privacy/policy.html",
+        retention_years=DEFAULT_RETENTION_YEARS,
+        sync_days=current_app.config["SYNC_RETENTION_DAYS"],
+    )
 
 
 @bp.get("/quan-ly/du-lieu-ca-nhan/")
