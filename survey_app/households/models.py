@@ -3,7 +3,18 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.accounts.models import User
@@ -83,9 +94,15 @@ class Household(db.Model):
         cascade="all, delete-orphan",
     )
 
-    @property
+    @hybrid_property
     def has_consent(self) -> bool:
+        """Agreed at a visit, or the commune vouched for the register it was imported from."""
         return self.consent_given or self.register_consent_at is not None
+
+    @has_consent.inplace.expression
+    @classmethod
+    def _has_consent_expression(cls) -> ColumnElement[bool]:
+        return or_(cls.consent_given.is_(True), cls.register_consent_at.is_not(None))
 
     @property
     def surveyed(self) -> bool:

@@ -8,7 +8,7 @@ and the yes/no answers, so a past year's counts stay true while nobody can be pi
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from survey_app import audit
 from survey_app.assistance.models import HelpRecord
@@ -24,17 +24,12 @@ ANONYMOUS_NAME = "Đã ẩn danh"
 YEAR_DAYS = 365.25
 
 
-def consented() -> ColumnElement[bool]:
-    """True for a household that agreed at a visit or whose register the commune vouched for."""
-    return or_(Household.consent_given.is_(True), Household.register_consent_at.is_not(None))
-
-
 def households_without_consent(commune_id: int, village_id: int | None = None) -> int:
     """How many households (not anonymised) evidence lists may not name."""
     stmt = select(func.count(Household.id)).where(
         Household.commune_id == commune_id,
         Household.anonymised_at.is_(None),
-        ~consented(),
+        ~Household.has_consent,
     )
     if village_id is not None:
         stmt = stmt.where(Household.village_id == village_id)
