@@ -10,7 +10,8 @@ import io
 import zipfile
 
 from aggregation.exports import summary as summary_table
-from aggregation.exports.lists import PRIVACY_LABEL, Entry, items
+from aggregation.exports.consent import PRIVACY_LABEL
+from aggregation.exports.lists import Entry, items
 
 BOM = codecs.BOM_UTF8
 

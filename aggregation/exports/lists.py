@@ -9,11 +9,12 @@ its total line.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aggregation import numbers
 from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIELDS, Indicator
 from aggregation.evidence import evidence_statement
+from aggregation.exports import consent
 from aggregation.exports.errors import ListChanged
 from aggregation.exports.masking import shown_number
 from survey_app.assistance.models import ClassAttendance, TrainingClass, source_label
@@ -25,10 +26,6 @@ NUMERATOR, COMPLEMENT = "numerator", "complement"
 SOURCED_FIELDS = ("ky_nang_so",)  # answers a training class can back (assistance/)
 BATCH = 2000  # rows fetched per round trip
 ANSWERS = {True: "Có", False: "Không", None: "Chưa hỏi"}
-# A household without recorded consent is counted but never named (docs/privacy.md).
-UNNAMED = "(không nêu tên: hộ chưa đồng ý)"
-UNNAMED_NOTE = "thuộc hộ chưa có sự đồng ý: được đếm nhưng không nêu tên"
-PRIVACY_LABEL = "Bảo vệ dữ liệu cá nhân"
 
 
 @dataclass(frozen=True)
@@ -84,9 +81,7 @@ class EvidenceList:
     @property
     def privacy_note(self) -> str | None:
         """The line under the total saying how many rows are not named, if any."""
-        if not self.unnamed:
-            return None
-        return f"{numbers.format_int(self.unnamed)} {self.unit} {UNNAMED_NOTE}"
+        return consent.note(self.unnamed, self.unit)
 
     @property
     def households(self) -> bool:
@@ -188,14 +183,8 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         villages=villages,
         statement=statement.with_only_columns(*columns),
         full_data=request.full_data,
-        unnamed=_unnamed(session, statement),
+        unnamed=consent.count_unnamed(session, statement),
     )
-
-
-def _unnamed(session, statement) -> int:
-    """Rows of the list whose household has no recorded consent."""
-    stmt = statement.with_only_columns(func.count()).where(~Household.has_consent)
-    return session.scalar(stmt.order_by(None)) or 0
 
 
 def _figures(ratio, which: str, decimals: int) -> tuple[int, str]:
@@ -220,7 +209,7 @@ def sourced(ind: Indicator, which: str) -> bool:
 
 
 def _person_columns(ind: Indicator, with_source: bool = False) -> list:
-    cols = [Village.id, Village.name, _consented(), Person.ho_ten, Person.birth_date]
+    cols = [Village.id, Village.name, consent.consented_column(), Person.ho_ten, Person.birth_date]
     cols += [Person.gioi_tinh]
     cols += [Household.ma_ho, Household.chu_ho, Household.dia_chi, Household.so_dien_thoai]
     if with_source:  # correlated subqueries: one value per person, never an extra row
@@ -243,12 +232,8 @@ def _latest_class(column, label: str):
     )
 
 
-def _consented():
-    return Household.has_consent.label("consented")
-
-
 def _household_columns(ind: Indicator) -> list:
-    cols = [Village.id, Village.name, _consented(), Household.ma_ho, Household.chu_ho]
+    cols = [Village.id, Village.name, consent.consented_column(), Household.ma_ho, Household.chu_ho]
     cols += [Household.dia_chi]
     value = _value_column(ind, Household)
     return cols + [Household.so_dien_thoai] + ([value] if value is not None else [])
@@ -281,8 +266,8 @@ def _unnamed_cells(lst: EvidenceList, stt: int, row) -> tuple:
     """The row is counted, so it stays; only its thôn and answer are shown."""
     if lst.households:
         value = _answer(lst, row[-1] if len(row) > 7 else None)
-        return (stt, "", UNNAMED, row.name, "", "", value)
-    cells = (stt, UNNAMED, "", "", row.name, "", _answer(lst, row[-1]))
+        return (stt, "", consent.UNNAMED, row.name, "", "", value)
+    cells = (stt, consent.UNNAMED, "", "", row.name, "", _answer(lst, row[-1]))
     if lst.with_source:
         cells += ("",)
     return cells + (("",) if lst.with_phone else ())

@@ -14,7 +14,8 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from aggregation.exports import pdf_html
-from aggregation.exports.lists import PRIVACY_LABEL, Entry, items
+from aggregation.exports.consent import PRIVACY_LABEL
+from aggregation.exports.lists import Entry, items
 
 CHUNK_ROWS = 300
 ORPHANS = 3  # rows that go with the signatures rather than leave them alone on a page

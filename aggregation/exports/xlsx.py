@@ -15,7 +15,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from aggregation.exports import summary as summary_table
-from aggregation.exports.lists import PRIVACY_LABEL, Entry, Group, Subtotal, items
+from aggregation.exports.consent import PRIVACY_LABEL
+from aggregation.exports.lists import Entry, Group, Subtotal, items
 from aggregation.exports.sheet_stream import RowWriter, add_sheet, style_id
 
 FONT = "Times New Roman"

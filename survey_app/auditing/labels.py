@@ -6,6 +6,8 @@ one. An action missing here is shown as its code, so a new row is never hidden o
 
 from typing import Any
 
+from survey_app.accounts.models import ROLE_LABELS
+
 ACTION_LABELS = {
     # sign-in and devices
     "login": "Đăng nhập",
@@ -98,7 +100,10 @@ def _change(details: dict, key: str, word: str) -> str:
     old, new = (details.get("old") or {}), (details.get("new") or {})
     if key not in new:
         return ""
-    return f"{word}: {_short(old.get(key))} → {_short(new[key])}"
+    before, after = old.get(key), new[key]
+    if key == "role":  # in words, as the users page shows them
+        before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
+    return f"{word}: {_short(before)} → {_short(after)}"
 
 
 def _short(value) -> str:

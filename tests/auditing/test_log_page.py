@@ -66,6 +66,17 @@ def test_actions_in_words_and_unknown_ones_as_their_code(client, auth, world):
     assert labels.action_label("hanh_dong_moi") == "hanh_dong_moi"
 
 
+def test_role_and_village_changes_are_spelled_out(client, auth, world):
+    old = {"role": "volunteer", "villages": ["Thôn 1"]}
+    new = {"role": "village_head", "villages": ["Thôn 1", "Thôn 2"]}
+    _row(world.officer, "update", "user", str(world.vol1.id), username="tnv1", old=old, new=new)
+    db.session.commit()
+    auth.login("canbo")
+    page = _text(client.get(URL))
+    assert "vai trò: Thành viên Tổ công nghệ số → Trưởng thôn" in page
+    assert "thôn: Thôn 1 → Thôn 1, Thôn 2" in page
+
+
 def test_filters_by_person_action_and_vietnam_dates(client, auth, world):
     # 23:30 UTC on 9 March is already 10 March in Vietnam.
     _row(
