@@ -41,7 +41,11 @@ def commune_scope(commune: Commune) -> ColumnElement[bool]:
         select(Person.token).join(Household).where(Household.commune_id == commune.id),
         select(TrainingClass.token).where(TrainingClass.village_id.in_(villages)),
     )
-    user_keys = select(cast(User.id, String)).where(User.commune_id == commune.id)
+    # A user is named by id, or by user name where no id exists (a failed sign-in).
+    user_keys = union_all(
+        select(cast(User.id, String)).where(User.commune_id == commune.id),
+        select(User.username).where(User.commune_id == commune.id),
+    )
     return or_(
         AuditLog.user_id.in_(users),
         AuditLog.object_key.in_(tokens),

@@ -29,6 +29,8 @@ def logged(world):
     _row(world.officer, "rename", "village", world.thon1.token, name="HK-doi-ten")
     _row(world.admin, "update", "household", world.hh1.token, name="HK-admin-sua")
     _row(None, "login_failed", "user", str(world.vol1.id), username="HK-sai-mat-khau")
+    _row(None, "login_failed", "user", "tnv2", reason="HK-theo-ten")
+    _row(None, "login_failed", "user", "canbo2", reason="TS-theo-ten")
     _row(world.other_officer, "rename", "village", world.other_village.token, name="TS-doi-ten")
     _row(world.admin, "update", "household", world.hh_other.token, name="TS-admin-sua")
     db.session.commit()
@@ -43,7 +45,8 @@ def test_officer_sees_own_commune_rows_only(client, auth, logged):
     auth.login("canbo")
     page = _text(client.get(URL))
     assert "HK-doi-ten" in page and "HK-admin-sua" in page and "HK-sai-mat-khau" in page
-    assert "TS-doi-ten" not in page and "TS-admin-sua" not in page
+    assert "HK-theo-ten" in page
+    assert "TS-doi-ten" not in page and "TS-admin-sua" not in page and "TS-theo-ten" not in page
     assert "Đổi tên" in page and "Đăng nhập sai" in page  # words, not codes
 
 
