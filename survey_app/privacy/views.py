@@ -14,6 +14,7 @@ from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.privacy import cli, person_data
 from survey_app.reports.models import DEFAULT_RETENTION_YEARS
+from survey_app.reports.services import get_settings
 from survey_app.text import fold
 
 bp = Blueprint("privacy", __name__, cli_group=None)  # `flask anonymise`, no group
@@ -26,9 +27,15 @@ def policy():
     """What is kept, why, how long and who sees it; open to everyone, signed in or not."""
     return render_template(
         "privacy/policy.html",
-        retention_years=DEFAULT_RETENTION_YEARS,
+        retention_years=_retention_years(),
         sync_days=current_app.config["SYNC_RETENTION_DAYS"],
     )
+
+
+def _retention_years() -> int:
+    """The signed-in user's commune's retention period; the default for everyone else."""
+    commune = getattr(current_user, "commune", None)
+    return get_settings(commune).retention_years if commune else DEFAULT_RETENTION_YEARS
 
 
 @bp.get("/quan-ly/du-lieu-ca-nhan/")

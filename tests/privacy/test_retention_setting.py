@@ -20,6 +20,7 @@ def test_officer_sets_the_retention_and_it_is_audited(client, auth, world):
         select(AuditLog).where(AuditLog.object_type == "commune_settings")
     ).one()
     assert entry.details["changes"]["retention_years"] == {"old": 5, "new": 8}
+    assert "xã của bạn: 8 năm" in client.get("/chinh-sach-du-lieu").get_data(as_text=True)
 
 
 def test_a_retention_out_of_range_is_refused_in_vietnamese(client, auth, world):
