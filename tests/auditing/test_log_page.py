@@ -159,3 +159,26 @@ def test_no_request_changes_or_deletes_audit_rows(client, auth, app, logged):
     db.session.expire_all()
     after = [(r.id, r.action, r.details) for r in db.session.scalars(select(AuditLog))]
     assert after == before
+
+
+def test_no_post_anywhere_changes_or_deletes_an_existing_audit_row(app, logged):
+    """Every POST rule of the app, posted as admin and as the officer: old rows stay as they are."""
+    from tests.test_access_walk import EXPECTED, Walk
+
+    walk = Walk(app, logged)
+    before = {
+        r.id: (r.action, r.object_key, r.details) for r in db.session.scalars(select(AuditLog))
+    }
+    posted = 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint not in EXPECTED:
+            continue
+        for role in ("admin", "officer"):
+            walk.client(role).post(walk.url(rule, EXPECTED[rule.endpoint]))
+            posted += 1
+    db.session.rollback()
+    after = {
+        r.id: (r.action, r.object_key, r.details) for r in db.session.scalars(select(AuditLog))
+    }
+    assert posted > 20
+    assert {key: after.get(key) for key in before} == before
