@@ -10,7 +10,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired
 
 from household_forms import rules
 from household_forms.base import VnForm
@@ -266,6 +267,12 @@ def parse_row(row: int, cells, headers: HeaderMatch, today: date):
     return values, errors
 
 
+CONSENT_LABEL = (
+    "Tôi xác nhận xã đã thu thập dữ liệu trong tệp với sự đồng ý của các hộ "
+    "(Luật Bảo vệ dữ liệu cá nhân)"
+)
+
+
 class ImportUploadForm(VnForm):
     """The import page: a CSV/XLSX file and, for an admin, the commune it belongs to."""
 
@@ -277,4 +284,8 @@ class ImportUploadForm(VnForm):
             FileAllowed(["csv", "xlsx"], "Chỉ nhận tệp .xlsx hoặc .csv."),
         ],
         render_kw={"accept": ".xlsx,.csv"},
+    )
+    consent = BooleanField(
+        CONSENT_LABEL,
+        validators=[DataRequired("Cần xác nhận xã đã thu thập dữ liệu với sự đồng ý của các hộ.")],
     )

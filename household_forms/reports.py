@@ -146,6 +146,14 @@ class SettingsForm(VnForm):
         validators=[AnyOf(list(range(5)), PICK_ONE)],
     )
 
+    retention_years = IntegerField(
+        "Giữ dữ liệu hộ bao nhiêu năm",
+        validators=[
+            Optional(),
+            NumberRange(1, 50, "Thời hạn phải từ 1 đến 50 năm."),
+        ],
+    )
+
     def validate_criteria_ids(self, field):
         if not field.data:
             raise ValidationError("Chọn ít nhất một bộ tiêu chí.")
@@ -161,7 +169,7 @@ class SettingsForm(VnForm):
             "adult_age": self.adult_age.data,
             "count_tam_vang": self.count_tam_vang.data,
             "decimals": self.decimals.data,
-        }
+        } | ({"retention_years": self.retention_years.data} if self.retention_years.data else {})
 
 
 TARGET_RANGE = NumberRange(0, 100, "Chỉ tiêu phải từ 0 đến 100 (%%).")  # % is a format char

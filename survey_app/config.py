@@ -19,6 +19,23 @@ class Defaults:
     # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
     # the host of the request that prints the sheet (survey_app/plates/services.py).
     PUBLIC_BASE_URL = None
+    # Days `flask sync prune` keeps the changes phones pushed (they hold personal data).
+    SYNC_RETENTION_DAYS = 180
+
+
+MIN_SYNC_RETENTION_DAYS = 7  # a phone offline for a week can still replay its changes
+
+
+def sync_retention_days() -> int | None:
+    """SYNC_RETENTION_DAYS from the environment (None when unset); refuses nonsense early."""
+    raw = os.environ.get("SYNC_RETENTION_DAYS")
+    if not raw:
+        return None
+    if not raw.strip().isdigit() or int(raw) < MIN_SYNC_RETENTION_DAYS:
+        raise ValueError(
+            f"SYNC_RETENTION_DAYS must be a whole number of days >= {MIN_SYNC_RETENTION_DAYS}"
+        )
+    return int(raw)
 
 
 def _secret_key(instance_path: str) -> str:
@@ -51,6 +68,8 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    if sync_retention_days() is not None:
+        app.config["SYNC_RETENTION_DAYS"] = sync_retention_days()
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

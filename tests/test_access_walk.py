@@ -116,6 +116,11 @@ EXPECTED: dict[str, Check] = {
     "plates.renew": Check("plate_printer"),
     "plates.revoke": Check("plate_printer"),
     "plates.sync_plates": Check("api"),
+    "auditing.log": Check("officer"),
+    "auditing.log_csv": Check("officer"),
+    "privacy.policy": Check("public"),
+    "privacy.people": Check("officer"),
+    "privacy.person_export": Check("officer_record"),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).

@@ -10,6 +10,7 @@ import io
 import zipfile
 
 from aggregation.exports import summary as summary_table
+from aggregation.exports.consent import PRIVACY_LABEL
 from aggregation.exports.lists import Entry, items
 
 BOM = codecs.BOM_UTF8
@@ -80,4 +81,6 @@ def _write_list(session, lst, stream, tick) -> None:
             writer.writerow(item.cells)
     blanks = [""] * (len(lst.columns) - 2)
     writer.writerow([lst.total_label, lst.total_display, *blanks])
+    if lst.privacy_note:
+        writer.writerow([PRIVACY_LABEL, lst.privacy_note, *blanks])
     text.detach()

@@ -12,6 +12,9 @@ from survey_app.imports.parsing import ImportFileError, parse_rows, read_rows
 from survey_app.places.services import find_commune, get_or_create_commune
 from survey_app.timeutil import vn_today
 
+# Running the command is the operator's word that the commune has the households' consent
+# (docs/cli.md); --consent-by names who gave it.
+DEFAULT_VOUCHER = "Người chạy lệnh import-households"
 LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is only noise
 
 
@@ -19,9 +22,20 @@ LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--province", required=True, help="Tên tỉnh (tạo mới nếu chưa có)")
 @click.option("--commune", "commune_name", required=True, help="Tên xã (tạo mới nếu chưa có)")
+@click.option(
+    "--consent-by",
+    default=DEFAULT_VOUCHER,
+    show_default=True,
+    help="Ai xác nhận xã đã thu thập dữ liệu với sự đồng ý của các hộ (ghi cho từng hộ)",
+)
 @with_appcontext
-def import_households(file: Path, province: str, commune_name: str):
-    """Import households from a .csv or .xlsx file in the import template; all or nothing."""
+def import_households(file: Path, province: str, commune_name: str, consent_by: str):
+    """Import households from a .csv or .xlsx file in the import template; all or nothing.
+
+    Running it vouches that the commune collected the file with the households' consent.
+    """
+    if not consent_by.strip():
+        _fail("--consent-by không được để trống.")
     try:
         rows = read_rows(file.name, file.read_bytes())
     except ImportFileError as exc:
@@ -37,12 +51,15 @@ def import_households(file: Path, province: str, commune_name: str):
     try:
         commune = get_or_create_commune(None, province, commune_name)
         with _bar(len(parsed.households), "Ghi vào cơ sở dữ liệu") as bar:
-            summary = services.import_households(None, commune, parsed, file.name, bar.update)
+            summary = services.import_households(
+                None, commune, parsed, file.name, bar.update, consent_by=consent_by.strip()
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     _print_summary(summary, commune.full_name, file.name)
+    click.echo(f"Xác nhận đồng ý của các hộ: {consent_by.strip()}.")
 
 
 def _bar(length: int, label: str):

@@ -8,8 +8,10 @@ Rules (docs/import.md says the same in Vietnamese terms):
   template's defaults (blank yes/no = unknown, blank cư trú = Có mặt).
 - Members stored but absent from the file are kept (placed after the file's members) and counted:
   an import never deletes anyone; the volunteer removes them on the household page.
-- Imported households are not marked surveyed and carry no consent: the volunteer confirms both
-  on the first visit.
+- Imported households are not marked surveyed and carry no visit consent: the volunteer confirms
+  both on the first visit. Whoever imports vouches that the commune collected the register with
+  the households' consent (``consent_by``); that is recorded on each household not vouched for
+  yet, so evidence lists may name them (docs/privacy.md).
 """
 
 from collections import defaultdict
@@ -39,6 +41,7 @@ from survey_app.tokens import new_token
 HOUSEHOLD_DEFAULTS = {"dia_chi": "", "so_dien_thoai": None} | dict.fromkeys(HOUSEHOLD_YESNO)
 PERSON_DEFAULTS = {"quan_he": "", "cu_tru": "co_mat", "vneid": None} | dict.fromkeys(PERSON_YESNO)
 HOUSEHOLD_FIELDS = ("village_id", "chu_ho", *HOUSEHOLD_DEFAULTS)
+VOUCH_BATCH = 500  # codes per UPDATE: well under SQLite's limit on bound parameters
 PERSON_FIELDS = (
     "position",
     "ho_ten",
@@ -79,9 +82,18 @@ def check_against_database(commune: Commune | None, parsed: ParsedFile) -> list[
 
 
 def import_households(
-    actor, commune: Commune, parsed: ParsedFile, filename: str, progress: Progress | None = None
+    actor,
+    commune: Commune,
+    parsed: ParsedFile,
+    filename: str,
+    progress: Progress | None = None,
+    *,
+    consent_by: str,
 ) -> ImportSummary:
-    """Create or update every household of a checked file; record one audit row."""
+    """Create or update every household of a checked file; record one audit row.
+
+    ``consent_by``: who vouched that the commune collected the file's data with consent.
+    """
     summary = ImportSummary()
     plan = _Plan(commune.id, summary)
     villages = _village_ids(actor, commune, parsed, summary)
@@ -97,9 +109,29 @@ def import_households(
         if progress:
             progress(1)
     plan.write()
-    audit.record(actor, "import", "commune", commune.token, file=filename, **asdict(summary))
+    _vouch(commune.id, [h.ma_ho for h in parsed.households.values()], consent_by)
+    audit.record(
+        actor, "import", "commune", commune.token,
+        file=filename, consent_by=consent_by, **asdict(summary),
+    )  # fmt: skip
     db.session.flush()
     return summary
+
+
+def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
+    """Record the register's consent on the file's households that have none recorded yet."""
+    now = utcnow()
+    for start in range(0, len(codes), VOUCH_BATCH):
+        db.session.execute(
+            update(Household)
+            .where(
+                Household.commune_id == commune_id,
+                Household.ma_ho.in_(codes[start : start + VOUCH_BATCH]),
+                Household.register_consent_at.is_(None),
+            )
+            .values(register_consent_by=consent_by[:160], register_consent_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _village_ids(actor, commune: Commune, parsed: ParsedFile, summary) -> dict[str, int]:
@@ -264,7 +296,9 @@ class ImportOutcome:
     file_error: str | None = None  # the file could not be read at all
 
 
-def import_file(actor, commune: Commune, filename: str, data: bytes, today: date) -> ImportOutcome:
+def import_file(
+    actor, commune: Commune, filename: str, data: bytes, today: date, *, consent_by: str
+) -> ImportOutcome:
     """Check a whole file, then import it only if every cell is good (the caller commits)."""
     try:
         parsed = parse_file(filename, data, today)
@@ -273,7 +307,7 @@ def import_file(actor, commune: Commune, filename: str, data: bytes, today: date
     errors = sorted_errors(parsed.errors + check_against_database(commune, parsed))
     if errors:
         return ImportOutcome(errors=errors, warnings=parsed.warnings)
-    summary = import_households(actor, commune, parsed, filename)
+    summary = import_households(actor, commune, parsed, filename, consent_by=consent_by)
     return ImportOutcome(summary=summary, warnings=parsed.warnings)
 
 

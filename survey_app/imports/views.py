@@ -34,7 +34,12 @@ def upload():
     commune = get_commune_or_404(form.commune.data) if "commune" in form else _own_commune()
     upload_file = form.file.data
     outcome = services.import_file(
-        current_user, commune, upload_file.filename, upload_file.read(), vn_today()
+        current_user,
+        commune,
+        upload_file.filename,
+        upload_file.read(),
+        vn_today(),
+        consent_by=vouched_by(current_user),
     )
     if outcome.summary is None:
         db.session.rollback()
@@ -53,6 +58,11 @@ def template():
         as_attachment=True,
         download_name="mau-nhap-ho-gia-dinh.xlsx",
     )
+
+
+def vouched_by(user) -> str:
+    """How the import records who vouched for consent: name and user name."""
+    return f"{user.display_name} ({user.username})"
 
 
 def _own_commune() -> Commune | None:

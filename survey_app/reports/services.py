@@ -16,7 +16,10 @@ from survey_app.places.models import Commune
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
 from survey_app.timeutil import utcnow
 
-SETTING_FIELDS = ("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals")
+SETTING_FIELDS = (
+    *("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals"),
+    "retention_years",
+)
 EVALUATIONS = ("dat", "khong_dat")
 
 
@@ -28,6 +31,7 @@ class SettingsSchema(Schema):
     adult_age = fields.Integer(validate=validate.OneOf(ADULT_AGES))
     count_tam_vang = fields.Boolean()
     decimals = fields.Integer(validate=validate.Range(0, 4))
+    retention_years = fields.Integer(validate=validate.Range(1, 50))
 
     @validates_schema
     def known_sets(self, data, **kwargs):

@@ -17,6 +17,14 @@ def test_officer_uploads_a_bad_file_then_a_good_one(page, base_url, live_app, tm
     page.goto(base_url + "/quan-ly/nhap-du-lieu/")
     assert run_axe(page) == []
     page.evaluate("window.stayedOnPage = true")  # a full page load would forget this
+    page.set_input_files(
+        "#file", files=[{"name": "ho.csv", "mimeType": CSV, "buffer": csv_bytes()}]
+    )
+    page.click("form[data-upload] button[type=submit]")  # nobody vouched for consent yet
+    page.wait_for_selector("#consent-err")
+    assert "Cần xác nhận xã đã thu thập dữ liệu" in page.inner_text("#consent-err")
+    assert run_axe(page) == []
+    page.check("#consent")  # the commune vouches it collected the data with consent
 
     bad = [dict(r) for r in ROWS]
     bad[0]["Ngày sinh"] = "31/02/1968"

@@ -117,6 +117,7 @@ def full_dump() -> dict[str, list[tuple]]:
 
 
 SURROGATE = {"id", "token", "created_at", "updated_at", "household_id", "village_id", "commune_id"}
+SURROGATE |= {"register_consent_at"}  # when the import vouched: a timestamp like the others
 
 
 def natural_dump() -> dict[str, list]:
