@@ -321,7 +321,9 @@ def village_rows(village_id: int, today: date | None = None) -> list[HouseholdRo
 
 
 def _natural_key(text: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text)]
+    # isdecimal, not isdigit: '²' is a digit int() refuses, and a mã hộ may contain one.
+    parts = _DIGITS.split(text)
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part) for part in parts]
 
 
 _DIGITS = re.compile(r"(\d+)")
