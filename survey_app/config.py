@@ -15,6 +15,9 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
+    # An import stops with a message past these (survey_app/imports/reading.py).
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_COLUMNS = 100
     HOUSEHOLDS_PER_PAGE = 50
     # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
     # the host of the request that prints the sheet (survey_app/plates/services.py).
@@ -51,6 +54,9 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS"):
+        if os.environ.get(name, "").isascii() and os.environ.get(name, "").isdecimal():
+            app.config[name] = int(os.environ[name])
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

@@ -2,7 +2,7 @@
 
 import io
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from survey_app.access import commune_ids_stmt, get_commune_or_404, roles_requir
 from survey_app.accounts.models import ADMIN, STAFF
 from survey_app.extensions import db
 from survey_app.imports import services, workbook
+from survey_app.imports.reading import Limits
 from survey_app.places.models import Commune, Province
 from survey_app.timeutil import vn_today
 
@@ -33,8 +34,9 @@ def upload():
         return _page(form, _own_commune(), status=status)
     commune = get_commune_or_404(form.commune.data) if "commune" in form else _own_commune()
     upload_file = form.file.data
+    limits = Limits.of(current_app.config)
     outcome = services.import_file(
-        current_user, commune, upload_file.filename, upload_file.read(), vn_today()
+        current_user, commune, upload_file.filename, upload_file.stream, vn_today(), limits
     )
     if outcome.summary is None:
         db.session.rollback()
