@@ -15,6 +15,8 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
+    # Page imports of larger files run as background jobs with progress (imports/jobs.py).
+    IMPORT_INLINE_BYTES = 256 * 1024
     # An import stops with a message past these (survey_app/imports/reading.py).
     IMPORT_MAX_ROWS = 50_000
     IMPORT_MAX_COLUMNS = 100
@@ -54,7 +56,7 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-    for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS"):
+    for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_INLINE_BYTES"):
         if os.environ.get(name, "").isascii() and os.environ.get(name, "").isdecimal():
             app.config[name] = int(os.environ[name])
     if os.environ.get("PUBLIC_BASE_URL"):

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import String, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -97,3 +98,13 @@ def status_of(job) -> str:
     if job.status in (QUEUED, RUNNING) and job.updated_at < utcnow() - STALE:
         return FAILED
     return job.status
+
+
+def purge_old_files(directory: Path, keep: timedelta) -> None:
+    """Delete a job folder's files older than ``keep`` (uploads and exports hold personal data)."""
+    if not directory.exists():
+        return
+    limit = time.time() - keep.total_seconds()
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ import logging
 import re
 import secrets
 import threading
-import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
@@ -191,12 +190,7 @@ def file_of(job: ExportJob, directory: Path) -> Path | None:
 
 def purge_old_files(directory: Path) -> None:
     """Delete exported files older than KEEP_FILES (they hold personal data)."""
-    if not directory.exists():
-        return
-    limit = time.time() - KEEP_FILES.total_seconds()
-    for path in directory.iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    jobs.purge_old_files(directory, KEEP_FILES)
 
 
 def download_name(job: ExportJob, fmt: str) -> str:

@@ -295,6 +295,7 @@ def _steps(progress):
         progress(CHECKING, rows[0], 0)
 
     def written(total: int):
+        progress(WRITING, 0, total)  # before the first write: the stage shows at once
         done = [0]
 
         def step(n: int) -> None:
