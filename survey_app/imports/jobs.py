@@ -27,8 +27,16 @@ KEEP_UPLOADS = timedelta(hours=24)  # a file left by a job that died: personal d
 ERRORS_KEPT = 1000  # the page shows this many bad cells and the count of the rest
 
 
+class ImportBusy(Exception):
+    """The commune already has an import running: two at once would only compete."""
+
+    MESSAGE = "Xã đang có một tệp được nhập. Hãy đợi tệp đó xong rồi nhập tiếp."
+
+
 def start_job(actor, commune, upload, directory: Path) -> ImportJob:
     """Save the upload and record (and audit) an import to run in the background."""
+    if running_job(commune) is not None:
+        raise ImportBusy(ImportBusy.MESSAGE)
     jobs.purge_old_files(directory, KEEP_UPLOADS)
     name = Path(upload.filename or "tep").name[:200]
     job = ImportJob(user_id=actor.id, commune_id=commune.id, file_name=name)
@@ -38,6 +46,15 @@ def start_job(actor, commune, upload, directory: Path) -> ImportJob:
     upload.save(_upload_path(directory, job))
     audit.record(actor, "import_queued", "commune", commune.token, file=name, job=job.token)
     return job
+
+
+def running_job(commune) -> ImportJob | None:
+    """The commune's import still queued or running (a stale one has died and does not count)."""
+    stmt = select(ImportJob).where(
+        ImportJob.commune_id == commune.id, ImportJob.status.in_((jobs.QUEUED, jobs.RUNNING))
+    )
+    alive = [job for job in db.session.scalars(stmt) if jobs.status_of(job) != jobs.FAILED]
+    return alive[0] if alive else None
 
 
 def _upload_path(directory: Path, job: ImportJob) -> Path:

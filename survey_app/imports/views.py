@@ -44,7 +44,11 @@ def upload():
     upload_file = form.file.data
     limits = Limits.of(current_app.config)
     if _size(upload_file.stream) > current_app.config["IMPORT_INLINE_BYTES"]:
-        job = jobs.start_job(current_user, commune, upload_file, _directory())
+        try:
+            job = jobs.start_job(current_user, commune, upload_file, _directory())
+        except jobs.ImportBusy as exc:
+            db.session.rollback()
+            return _page(form, commune, services.ImportOutcome(file_error=str(exc)), status=409)
         db.session.commit()
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         jobs.launch(app, job, _directory(), limits, vn_today())

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey_app.audit import AuditLog
 from survey_app.extensions import db
@@ -89,3 +89,15 @@ def test_a_job_whose_file_cannot_be_read_says_why(client, auth, world, backgroun
     assert _wait(client, status_url)["status"] == "done"
     assert "UTF-8" in client.get(status_url).get_data(as_text=True)
     assert jobs.job_for(world.officer, status_url.rstrip("/").rsplit("/", 1)[1]) is not None
+
+
+def test_one_import_at_a_time_per_commune(client, auth, world, background):
+    running = ImportJob(user_id=world.admin.id, commune_id=world.commune.id, file_name="a.csv")
+    running.status = "running"
+    db.session.add(running)
+    db.session.commit()
+    auth.login("canbo")
+    response = upload(client, csv_bytes())
+    assert response.status_code == 409
+    assert jobs.ImportBusy.MESSAGE in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
