@@ -225,7 +225,12 @@ def parse_phone(raw) -> str:
 
 
 def parse_text(column: Column, raw) -> str:
+    """A text cell, refused when it holds a control character or is too long."""
     text = clean_text(raw)
+    try:
+        rules.check_control(text)
+    except rules.RuleError as exc:
+        raise CellProblem(str(exc)) from None
     if column.max_length and len(text) > column.max_length:
         raise CellProblem(rules.TOO_LONG.format(max=column.max_length, length=len(text)))
     if column.kind == "quan_he":

@@ -11,6 +11,7 @@ from wtforms.widgets import TextInput
 from aggregation import criteria_sets, numbers
 from household_forms.admin import CheckboxesField
 from household_forms.base import VnForm
+from household_forms.query import whole_number
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -66,8 +67,9 @@ class Picker:
 def _parse_year(text: str, default: int, errors: list[str]) -> int:
     if not text:
         return default
-    if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
-        return int(text)
+    year = whole_number(text)
+    if year is not None and MIN_YEAR <= year <= MAX_YEAR:
+        return year
     errors.append(
         f"Năm “{text}” không hợp lệ (từ {MIN_YEAR} đến {MAX_YEAR}); đang xem năm {default}."
     )
@@ -231,10 +233,9 @@ class CountField(IntegerField):
         if not text:
             self.data = None
             return
-        if not text.isdigit():
-            self.data = None
+        self.data = whole_number(text)
+        if self.data is None:
             raise ValueError("Nhập số nguyên không âm, ví dụ 12.")
-        self.data = int(text)
 
 
 class ManualResultForm(VnForm):

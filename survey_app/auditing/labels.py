@@ -102,7 +102,7 @@ def _change(details: dict, key: str, word: str) -> str:
         return ""
     before, after = old.get(key), new[key]
     if key == "role":  # in words, as the users page shows them
-        before, after = ROLE_LABELS.get(before, before), ROLE_LABELS.get(after, after)
+        before, after = ROLE_LABELS.get(str(before), before), ROLE_LABELS.get(str(after), after)
     return f"{word}: {_short(before)} → {_short(after)}"
 
 

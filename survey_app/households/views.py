@@ -23,6 +23,7 @@ from household_forms.household import (
     initial_data,
     new_member_form,
 )
+from household_forms.query import int_arg
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
 from survey_app.extensions import db
 from survey_app.households import services
@@ -70,7 +71,7 @@ def village(village_token):
     today = vn_today()
     per_page = current_app.config["HOUSEHOLDS_PER_PAGE"]
     pages = max(1, -(-len(found) // per_page))
-    page = min(max(_int(args["trang"]), 1), pages)
+    page = min(int_arg(args, "trang", 1), pages)
     return render_template(
         "households/village.html",
         village=village,
@@ -98,10 +99,6 @@ def _team_links(village) -> list[tuple[str, str]]:
     links = (("assistance.village_help", "Đã hỗ trợ"), ("assistance.classes", "Lớp tập huấn"))
     found = [(url_if_exists(e, village_token=village.token), label) for e, label in links]
     return [(url, label) for url, label in found if url]
-
-
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() else 1
 
 
 def _village_dashboard_url(village) -> str | None:

@@ -29,6 +29,7 @@ from survey_app.imports.parsing import (
     FileHousehold,
     FileMember,
     ImportFileError,
+    Limits,
     ParsedFile,
     Progress,
     parse_file,
@@ -38,6 +39,7 @@ from survey_app.places.services import get_or_create_village
 from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
 
+CHECKING, WRITING = "check", "write"  # the stages an import reports progress for
 HOUSEHOLD_DEFAULTS = {"dia_chi": "", "so_dien_thoai": None} | dict.fromkeys(HOUSEHOLD_YESNO)
 PERSON_DEFAULTS = {"quan_he": "", "cu_tru": "co_mat", "vneid": None} | dict.fromkeys(PERSON_YESNO)
 HOUSEHOLD_FIELDS = ("village_id", "chu_ho", *HOUSEHOLD_DEFAULTS)
@@ -296,19 +298,61 @@ class ImportOutcome:
     file_error: str | None = None  # the file could not be read at all
 
 
+def vouched_by(user) -> str:
+    """How a page import records who vouched for consent: name and user name."""
+    return f"{user.display_name} ({user.username})"
+
+
 def import_file(
-    actor, commune: Commune, filename: str, data: bytes, today: date, *, consent_by: str
+    actor,
+    commune: Commune,
+    filename: str,
+    data,
+    today: date,
+    limits=None,
+    progress=None,
+    *,
+    consent_by: str,
 ) -> ImportOutcome:
-    """Check a whole file, then import it only if every cell is good (the caller commits)."""
+    """Check a whole file (bytes or a binary stream), then import it only if every cell is
+    good (the caller commits). ``progress(stage, done, total)``: rows read, households written;
+    ``consent_by``: who vouched that the commune collected the data with consent."""
+    checked, written = _steps(progress)
     try:
-        parsed = parse_file(filename, data, today)
+        parsed = parse_file(filename, data, today, checked, limits or Limits())
     except ImportFileError as exc:
         return ImportOutcome(file_error=str(exc))
     errors = sorted_errors(parsed.errors + check_against_database(commune, parsed))
     if errors:
         return ImportOutcome(errors=errors, warnings=parsed.warnings)
-    summary = import_households(actor, commune, parsed, filename, consent_by=consent_by)
+    summary = import_households(
+        actor, commune, parsed, filename, written(len(parsed.households)), consent_by=consent_by
+    )
     return ImportOutcome(summary=summary, warnings=parsed.warnings)
+
+
+def _steps(progress):
+    """Per-item callbacks for reading and writing that report ``progress(stage, done, total)``
+    (total is 0 while reading: how many rows a file has is known only at its end)."""
+    if progress is None:
+        return None, lambda _total: None
+    rows = [0]
+
+    def checked(step: int) -> None:
+        rows[0] += step
+        progress(CHECKING, rows[0], 0)
+
+    def written(total: int):
+        progress(WRITING, 0, total)  # before the first write: the stage shows at once
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            progress(WRITING, done[0], total)
+
+        return step
+
+    return checked, written
 
 
 def sorted_errors(errors: list[CellError]) -> list[CellError]:

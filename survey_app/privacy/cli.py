@@ -27,7 +27,7 @@ def register(bp) -> None:
         except Exception:
             db.session.rollback()
             raise
-        since = to_vn(result.cutoff).strftime("%d/%m/%Y")
+        since = f"{to_vn(result.cutoff):%d/%m/%Y}"
         verb = "Sẽ ẩn danh" if dry_run else "Đã ẩn danh"
         click.echo(
             f"{verb} {result.households} hộ, {result.people} người của xã {commune.full_name} "
