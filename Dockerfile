@@ -7,11 +7,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# Exactly the locked versions (hash-checked), then the project itself without resolving again.
+COPY requirements/app.txt ./requirements/app.txt
+RUN pip install --require-hashes -r requirements/app.txt
 COPY pyproject.toml ./
 COPY survey_app ./survey_app
 COPY household_forms ./household_forms
 COPY aggregation ./aggregation
-RUN pip install -e .
+RUN pip install --no-deps -e .
 COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from household_forms.admin import CheckboxesField
 from household_forms.base import VnForm
+from household_forms.query import whole_number
 from survey_app.assistance.models import HELP_KINDS, NOTE_MAX
 from survey_app.text import squeeze
 from survey_app.timeutil import vn_today
@@ -18,7 +19,7 @@ def parse_day(text: str) -> date:
     """'5/3/2026', '05/03/2026', '05-03-2026' or '05.03.2026' → date; ValueError otherwise."""
     cleaned = (text or "").strip().replace("-", "/").replace(".", "/")
     parts = cleaned.split("/")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    if len(parts) != 3 or any(whole_number(p) is None for p in parts) or len(parts[2]) != 4:
         raise ValueError(cleaned)
     return datetime.strptime(cleaned, "%d/%m/%Y").date()
 

@@ -1,10 +1,15 @@
 """WTForms in Vietnamese: the library ships no Vietnamese, so its built-in messages (a choice that
 is not in the list, a number that is not a number...) are translated here, once, for every form.
 
-Forms derive from VnForm (Flask-WTF, with CSRF) or VnSubForm (rows inside a form)."""
+Forms derive from VnForm (Flask-WTF, with CSRF) or VnSubForm (rows inside a form). Both also
+refuse control characters in every text field (rules.check_control), so no page can store NUL
+or ESC, whatever validators a field was given."""
 
 from flask_wtf import FlaskForm
-from wtforms import Form
+from wtforms import Form, PasswordField, StringField
+from wtforms.validators import StopValidation
+
+from household_forms import rules
 
 MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
@@ -49,13 +54,32 @@ class Vietnamese:
 VIETNAMESE = Vietnamese()
 
 
+def _no_control(form, field) -> None:
+    try:
+        rules.check_control(field.data if isinstance(field.data, str) else None)
+    except rules.RuleError as exc:
+        raise StopValidation(str(exc)) from None
+
+
+class VnMeta:
+    """Vietnamese messages, and the control-character rule first on every text field."""
+
+    def get_translations(self, form):
+        return VIETNAMESE
+
+    def bind_field(self, form, unbound_field, options):
+        field = unbound_field.bind(form=form, **options)
+        # Passwords are hashed, never shown or exported; refusing there could lock someone out.
+        if isinstance(field, StringField) and not isinstance(field, PasswordField):
+            field.validators = [_no_control, *field.validators]
+        return field
+
+
 class VnForm(FlaskForm):
-    class Meta:
-        def get_translations(self, form):
-            return VIETNAMESE
+    class Meta(VnMeta):
+        pass
 
 
 class VnSubForm(Form):
-    class Meta:
-        def get_translations(self, form):
-            return VIETNAMESE
+    class Meta(VnMeta):
+        pass

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
+from wtforms.validators import DataRequired
 
 from household_forms import rules
 from household_forms.base import VnForm
@@ -224,7 +225,12 @@ def parse_phone(raw) -> str:
 
 
 def parse_text(column: Column, raw) -> str:
+    """A text cell, refused when it holds a control character or is too long."""
     text = clean_text(raw)
+    try:
+        rules.check_control(text)
+    except rules.RuleError as exc:
+        raise CellProblem(str(exc)) from None
     if column.max_length and len(text) > column.max_length:
         raise CellProblem(rules.TOO_LONG.format(max=column.max_length, length=len(text)))
     if column.kind == "quan_he":
@@ -266,6 +272,12 @@ def parse_row(row: int, cells, headers: HeaderMatch, today: date):
     return values, errors
 
 
+CONSENT_LABEL = (
+    "Tôi xác nhận xã đã thu thập dữ liệu trong tệp với sự đồng ý của các hộ "
+    "(Luật Bảo vệ dữ liệu cá nhân)"
+)
+
+
 class ImportUploadForm(VnForm):
     """The import page: a CSV/XLSX file and, for an admin, the commune it belongs to."""
 
@@ -277,4 +289,8 @@ class ImportUploadForm(VnForm):
             FileAllowed(["csv", "xlsx"], "Chỉ nhận tệp .xlsx hoặc .csv."),
         ],
         render_kw={"accept": ".xlsx,.csv"},
+    )
+    consent = BooleanField(
+        CONSENT_LABEL,
+        validators=[DataRequired("Cần xác nhận xã đã thu thập dữ liệu với sự đồng ý của các hộ.")],
     )

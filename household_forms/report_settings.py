@@ -20,6 +20,7 @@ class SettingsSchema(Schema):
     adult_age = fields.Integer(validate=validate.OneOf(ADULT_AGES))
     count_tam_vang = fields.Boolean()
     decimals = fields.Integer(validate=validate.Range(0, 4))
+    retention_years = fields.Integer(validate=validate.Range(1, 50))
 
     @validates_schema
     def known_sets(self, data, **kwargs):

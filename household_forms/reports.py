@@ -11,6 +11,7 @@ from wtforms.widgets import TextInput
 from aggregation import criteria_sets, numbers
 from household_forms.admin import CheckboxesField
 from household_forms.base import VnForm
+from household_forms.query import whole_number
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -66,8 +67,9 @@ class Picker:
 def _parse_year(text: str, default: int, errors: list[str]) -> int:
     if not text:
         return default
-    if text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR:
-        return int(text)
+    year = whole_number(text)
+    if year is not None and MIN_YEAR <= year <= MAX_YEAR:
+        return year
     errors.append(
         f"Năm “{text}” không hợp lệ (từ {MIN_YEAR} đến {MAX_YEAR}); đang xem năm {default}."
     )
@@ -146,6 +148,14 @@ class SettingsForm(VnForm):
         validators=[AnyOf(list(range(5)), PICK_ONE)],
     )
 
+    retention_years = IntegerField(
+        "Giữ dữ liệu hộ bao nhiêu năm",
+        validators=[
+            Optional(),
+            NumberRange(1, 50, "Thời hạn phải từ 1 đến 50 năm."),
+        ],
+    )
+
     def validate_criteria_ids(self, field):
         if not field.data:
             raise ValidationError("Chọn ít nhất một bộ tiêu chí.")
@@ -161,7 +171,7 @@ class SettingsForm(VnForm):
             "adult_age": self.adult_age.data,
             "count_tam_vang": self.count_tam_vang.data,
             "decimals": self.decimals.data,
-        }
+        } | ({"retention_years": self.retention_years.data} if self.retention_years.data else {})
 
 
 TARGET_RANGE = NumberRange(0, 100, "Chỉ tiêu phải từ 0 đến 100 (%%).")  # % is a format char
@@ -223,10 +233,9 @@ class CountField(IntegerField):
         if not text:
             self.data = None
             return
-        if not text.isdigit():
-            self.data = None
+        self.data = whole_number(text)
+        if self.data is None:
             raise ValueError("Nhập số nguyên không âm, ví dụ 12.")
-        self.data = int(text)
 
 
 class ManualResultForm(VnForm):

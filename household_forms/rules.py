@@ -94,11 +94,21 @@ def squeeze(value: str | None) -> str:
     return re.sub(SPACES, " ", value or "").strip(" ")
 
 
+def check_control(value: str | None) -> str | None:
+    """``value`` unchanged, or RuleError when it holds a control or invisible character.
+
+    Every text that comes in passes here: forms through household_forms/base.py, the sync API
+    and the import through check_text. The SPACES (tab, line breaks...) are not refused: a
+    one-line field squeezes them into a space, a note keeps its lines.
+    """
+    if re.search(CONTROL_RE, re.sub(SPACES, " ", value or "")):
+        raise RuleError(CONTROL)
+    return value
+
+
 def check_text(key: str, value: str | None) -> str:
     """``value`` trimmed and single-spaced; RuleError when required and empty, or too long."""
-    value = squeeze(value)
-    if re.search(CONTROL_RE, value):
-        raise RuleError(CONTROL)
+    value = check_control(squeeze(value)) or ""
     if not value and key in REQUIRED:
         raise RuleError(REQUIRED[key])
     limit = MAX_LENGTH.get(key)

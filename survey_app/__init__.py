@@ -65,10 +65,12 @@ def _optional_blueprints():
     """Blueprints of other areas, registered here so each area owns its own module."""
     from survey_app.admin import views as admin_views
     from survey_app.assistance import views as assistance_views
+    from survey_app.auditing import views as audit_views
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
     from survey_app.plates import views as plate_views
+    from survey_app.privacy import views as privacy_views
     from survey_app.reports import views as report_views
     from survey_app.sync import views as sync_views
 
@@ -81,6 +83,8 @@ def _optional_blueprints():
         offline_views,
         assistance_views,
         plate_views,
+        audit_views,
+        privacy_views,
     ]
 
 

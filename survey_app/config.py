@@ -15,10 +15,35 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
+    # Page imports of larger files run as background jobs with progress (imports/jobs.py).
+    IMPORT_INLINE_BYTES = 256 * 1024
+    # An import stops with a message past these (survey_app/imports/reading.py).
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_COLUMNS = 100
     HOUSEHOLDS_PER_PAGE = 50
     # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
     # the host of the request that prints the sheet (survey_app/plates/services.py).
     PUBLIC_BASE_URL = None
+    # Days `flask sync prune` keeps the changes phones pushed (they hold personal data).
+    SYNC_RETENTION_DAYS = 180
+
+
+MIN_SYNC_RETENTION_DAYS = 7  # a phone offline for a week can still replay its changes
+
+
+def sync_retention_days() -> int | None:
+    """SYNC_RETENTION_DAYS from the environment (None when unset); refuses nonsense early."""
+    raw = os.environ.get("SYNC_RETENTION_DAYS")
+    if not raw:
+        return None
+    if (
+        not (raw.strip().isascii() and raw.strip().isdecimal())
+        or int(raw) < MIN_SYNC_RETENTION_DAYS
+    ):
+        raise ValueError(
+            f"SYNC_RETENTION_DAYS must be a whole number of days >= {MIN_SYNC_RETENTION_DAYS}"
+        )
+    return int(raw)
 
 
 def _secret_key(instance_path: str) -> str:
@@ -51,6 +76,11 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    if sync_retention_days() is not None:
+        app.config["SYNC_RETENTION_DAYS"] = sync_retention_days()
+    for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_INLINE_BYTES"):
+        if os.environ.get(name, "").isascii() and os.environ.get(name, "").isdecimal():
+            app.config[name] = int(os.environ[name])
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

@@ -15,6 +15,9 @@ NAV = (
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
     ("exports.index", "Xuất danh sách", LEADERS),
+    ("auditing.log", "Nhật ký thao tác", STAFF),
+    ("privacy.people", "Dữ liệu một người", STAFF),
+    ("privacy.policy", "Chính sách dữ liệu", ROLES),
 )
 
 

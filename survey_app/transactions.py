@@ -94,11 +94,17 @@ def after_commit(callback: Callable[[], object]) -> None:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[None]:
-    """Commit what the block wrote, or roll it back and re-raise if the block fails."""
+def unit_of_work(*, dry_run: bool = False) -> Iterator[None]:
+    """Commit what the block wrote, or roll it back and re-raise if the block fails.
+
+    ``dry_run``: roll back even when the block succeeds (a command's ``--dry-run``).
+    """
     try:
         yield
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()

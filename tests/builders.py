@@ -1,7 +1,7 @@
 """Builders that make records for tests through the same services the app uses."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from survey_app.accounts.models import User
 from survey_app.accounts.services import create_user
@@ -26,6 +26,10 @@ def make_user(username, role, commune=None, villages=(), password=PASSWORD) -> U
 
 
 def make_household(village: Village, ma_ho: str, chu_ho="Nguyễn Văn An", **fields) -> Household:
+    """A household from the commune's register, which the commune vouched was collected with
+    consent (so lists name it); pass ``register_consent_at=None`` for one without consent."""
+    fields.setdefault("register_consent_by", "Cán bộ xã (tests)")
+    fields.setdefault("register_consent_at", datetime(2026, 1, 5, 8, 0))
     household = Household(
         commune_id=village.commune_id, village=village, ma_ho=ma_ho, chu_ho=chu_ho, **fields
     )

@@ -22,6 +22,7 @@ from tests import builders
 from tests.assistance.support import walk_training_class
 from tests.conftest import _wipe
 from tests.exports.support import walk_export_job
+from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
 
 ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer")
@@ -43,6 +44,8 @@ KINDS = {
     # an export belongs to whoever asked for it (the officer here); its file may be gone
     "own_export":    (LOGIN,     NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "own_export_gone": (LOGIN,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    # a large import belongs to the officer who uploaded it
+    "own_import":    (LOGIN,     NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     # door plates are printed and revoked by staff of the place and the village's head
     "plate_printer": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
 }  # fmt: skip
@@ -85,6 +88,8 @@ EXPECTED: dict[str, Check] = {
     "admin.user_reactivate": Check("officer_record"),
     "imports.upload": Check("officer"),
     "imports.template": Check("officer"),
+    "imports.status": Check("own_import", token=walk_import_job),
+    "imports.status_json": Check("own_import", token=walk_import_job),
     "reports.home": Check("login"),
     "reports.commune_dashboard": Check("officer_record", rules={"/bao-cao/xa/": "officer"}),
     "reports.village_dashboard": Check("own_village"),
@@ -116,6 +121,11 @@ EXPECTED: dict[str, Check] = {
     "plates.renew": Check("plate_printer"),
     "plates.revoke": Check("plate_printer"),
     "plates.sync_plates": Check("api"),
+    "auditing.log": Check("officer"),
+    "auditing.log_csv": Check("officer"),
+    "privacy.policy": Check("public"),
+    "privacy.people": Check("officer"),
+    "privacy.person_export": Check("officer_record"),
 }
 
 # Default value of each URL argument, by name (a function of the walk's World).

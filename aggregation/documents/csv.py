@@ -1,7 +1,9 @@
 """CSV: one file per list, UTF-8 with a BOM so Excel opens Vietnamese text right; zipped when
 there are several (with the summary table as ``tong-hop.csv``).
 
-Rows are plain data — thôn is a column, so no group rows — ending with the total line.
+Rows are plain data — thôn is a column, so no group rows — ending with the total line. Every
+cell goes through ``spreadsheet_safe``: names and addresses come from volunteers and imported
+files, and a spreadsheet opening the CSV would run "=HYPERLINK(...)" as a formula.
 """
 
 import codecs
@@ -10,9 +12,33 @@ import io
 import zipfile
 
 from aggregation.documents import summary as summary_table
+from aggregation.documents.consent import PRIVACY_LABEL
 from aggregation.documents.lists import Entry, items
 
 BOM = codecs.BOM_UTF8
+# What makes Excel or LibreOffice read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell starting like a formula gets a leading ' so it stays text; others unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class SafeWriter:
+    """csv.writer whose every row passes through spreadsheet_safe: the only way rows are written."""
+
+    def __init__(self, text):
+        self._writer = csv.writer(text)
+
+    def writerow(self, cells) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+    def writerows(self, rows) -> None:
+        for cells in rows:
+            self.writerow(cells)
 
 
 def write_csv(session, content, out, tick) -> str:
@@ -62,7 +88,7 @@ class _binary:
 def _text(stream):
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
     stream.write(BOM)
-    return text, csv.writer(text)
+    return text, SafeWriter(text)
 
 
 def _write_summary(content, stream) -> None:
@@ -80,4 +106,6 @@ def _write_list(session, lst, stream, tick) -> None:
             writer.writerow(item.cells)
     blanks = [""] * (len(lst.columns) - 2)
     writer.writerow([lst.total_label, lst.total_display, *blanks])
+    if lst.privacy_note:
+        writer.writerow([PRIVACY_LABEL, lst.privacy_note, *blanks])
     text.detach()

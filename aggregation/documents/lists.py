@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from aggregation import numbers
 from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIELDS, Indicator
+from aggregation.documents import consent
 from aggregation.documents.errors import ListChanged
 from aggregation.documents.masking import shown_number
 from aggregation.evidence import evidence_statement
@@ -75,6 +76,12 @@ class EvidenceList:
     villages: dict[int, tuple[int, str]]  # village id -> (rows, display)
     statement: object  # SQL select of plain columns, ordered by thôn
     full_data: bool = False
+    unnamed: int = 0  # rows of households without consent: counted, not named
+
+    @property
+    def privacy_note(self) -> str | None:
+        """The line under the total saying how many rows are not named, if any."""
+        return consent.note(self.unnamed, self.unit)
 
     @property
     def households(self) -> bool:
@@ -176,6 +183,7 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         villages=villages,
         statement=statement.with_only_columns(*columns),
         full_data=request.full_data,
+        unnamed=consent.count_unnamed(session, statement),
     )
 
 
@@ -201,7 +209,8 @@ def sourced(ind: Indicator, which: str) -> bool:
 
 
 def _person_columns(ind: Indicator, with_source: bool = False) -> list:
-    cols = [Village.id, Village.name, Person.ho_ten, Person.birth_date, Person.gioi_tinh]
+    cols = [Village.id, Village.name, consent.consented_column(), Person.ho_ten, Person.birth_date]
+    cols += [Person.gioi_tinh]
     cols += [Household.ma_ho, Household.chu_ho, Household.dia_chi, Household.so_dien_thoai]
     if with_source:  # correlated subqueries: one value per person, never an extra row
         cols += [_latest_class(TrainingClass.held_on, "class_on")]
@@ -224,7 +233,8 @@ def _latest_class(column, label: str):
 
 
 def _household_columns(ind: Indicator) -> list:
-    cols = [Village.id, Village.name, Household.ma_ho, Household.chu_ho, Household.dia_chi]
+    cols = [Village.id, Village.name, consent.consented_column(), Household.ma_ho, Household.chu_ho]
+    cols += [Household.dia_chi]
     value = _value_column(ind, Household)
     return cols + [Household.so_dien_thoai] + ([value] if value is not None else [])
 
@@ -238,9 +248,11 @@ def _answer(lst: EvidenceList, value) -> str:
 
 
 def _cells(lst: EvidenceList, stt: int, row) -> tuple:
+    if not row.consented:
+        return _unnamed_cells(lst, stt, row)
     phone = shown_number(row.so_dien_thoai, lst.full_data)
     if lst.households:
-        value = _answer(lst, row[-1] if len(row) > 6 else None)
+        value = _answer(lst, row[-1] if len(row) > 7 else None)
         return (stt, row.ma_ho, row.chu_ho, row.name, row.dia_chi, phone, value)
     where = f"{row.chu_ho} ({row.ma_ho})" + (f", {row.dia_chi}" if row.dia_chi else "")
     cells = (stt, row.ho_ten, row.birth_date.year, GIOI_TINH.get(row.gioi_tinh, row.gioi_tinh))
@@ -248,6 +260,17 @@ def _cells(lst: EvidenceList, stt: int, row) -> tuple:
     if lst.with_source:
         cells += (source_label(row.class_on, row.class_place) if row.class_on else "",)
     return cells + ((phone,) if lst.with_phone else ())
+
+
+def _unnamed_cells(lst: EvidenceList, stt: int, row) -> tuple:
+    """The row is counted, so it stays; only its thôn and answer are shown."""
+    if lst.households:
+        value = _answer(lst, row[-1] if len(row) > 7 else None)
+        return (stt, "", consent.UNNAMED, row.name, "", "", value)
+    cells = (stt, consent.UNNAMED, "", "", row.name, "", _answer(lst, row[-1]))
+    if lst.with_source:
+        cells += ("",)
+    return cells + (("",) if lst.with_phone else ())
 
 
 def items(session, lst: EvidenceList, tick: Callable[[int], None] | None = None) -> Iterator[Item]:

@@ -14,6 +14,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from aggregation.documents import pdf_html
+from aggregation.documents.consent import PRIVACY_LABEL
 from aggregation.documents.lists import Entry, items
 
 CHUNK_ROWS = 300
@@ -72,6 +73,9 @@ def _list_rows(session, lst):
         yield pdf_html.item_row(index, item, numeric), isinstance(item, Entry)
     total = pdf_html.label_row(index + 1, lst.total_label, lst.total_display, len(numeric), "total")
     yield total, False
+    if lst.privacy_note:
+        note = pdf_html.label_row(index + 2, PRIVACY_LABEL, lst.privacy_note, len(numeric), "")
+        yield note, False
 
 
 def _section(book: _Book, head_html: str, columns, rows, head, label: str, tick) -> None:

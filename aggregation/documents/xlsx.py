@@ -15,6 +15,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from aggregation.documents import summary as summary_table
+from aggregation.documents.consent import PRIVACY_LABEL
 from aggregation.documents.lists import Entry, Group, Subtotal, items
 from aggregation.documents.sheet_stream import RowWriter, add_sheet, style_id
 
@@ -179,6 +180,8 @@ def _list_sheet(session, sheet, content, lst, styles: Styles, progress) -> None:
         elif isinstance(item, Subtotal):
             _label_row(rows, item.label, item.display, styles.subtotal, cols)
     _label_row(rows, lst.total_label, lst.total_display, styles.total, cols)
+    if lst.privacy_note:
+        _label_row(rows, PRIVACY_LABEL, lst.privacy_note, styles.subtotal, cols)
     _signatures(rows, content, widths, styles)
     rows.flush()
 

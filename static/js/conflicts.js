@@ -61,14 +61,15 @@
       '<button type="button" class="btn btn-primary btn-block js-resolve">Gửi bản đã chọn</button></section>';
   }
   function label(scope, key) { return (L[scope] || {})[key] || ""; }
-  function invalid(c, i, describe) {
+  function invalid(c, i, q) {
     // "Cần sửa": the server refused the change (not someone else's edit); the volunteer fixes it
     // on the household page, where the same messages stand beside the fields.
     var lines = Object.keys(c.errors || {}).map(function (k) {
-      return "<li>" + esc(describe(k, c.data, label) + ": " + [].concat(c.errors[k]).join(" ")) + "</li>";
+      return "<li>" + esc(q.describe(k, c.data, label) + ": " + [].concat(c.errors[k]).join(" ")) + "</li>";
     });
-    var href = c.kind === "create" ? "/thon/" + encodeURIComponent(c.village) + "/ho-moi#local=" + encodeURIComponent(c.household)
-      : "/ho/" + encodeURIComponent(c.household);
+    // The addresses are the server's (#sync-config), tokens filled in by offline.js's page().
+    var href = c.kind === "create" ? q.page("new_household", encodeURIComponent(c.village)) + "#local=" +
+      encodeURIComponent(c.household) : q.page("household", encodeURIComponent(c.household));
     return '<section class="card conflict refused" data-index="' + i + '"><h2>Cần sửa: hộ ' + esc(c.data.chu_ho || "") + " (" +
       esc(c.data.ma_ho || "") + ")</h2><p>Máy chủ chưa nhận thay đổi này vì:</p><ul>" + lines.join("") +
       '</ul><p><a class="btn btn-primary btn-block js-fix" href="' + href + '">Mở hộ để sửa</a></p>' +
@@ -103,7 +104,7 @@
       var fix = todo.filter(function (c) { return c.status === "invalid"; }).length;
       var head = function (text, n) { return n ? "<h2 class='group'>" + text + " (" + n + ")</h2>" : ""; };
       box.innerHTML = head("Cần sửa", fix) + todo.map(function (c, i) {
-        return c.status === "invalid" ? invalid(c, i, q.describe) : "";
+        return c.status === "invalid" ? invalid(c, i, q) : "";
       }).join("") + head("Người khác đã sửa", todo.length - fix) + todo.map(function (c, i) {
         return c.status === "conflict" ? section(c, i) : "";
       }).join("");

@@ -1,4 +1,5 @@
-/* Export progress: poll the job's small JSON and reload once the file is ready (or failed). */
+/* Job progress (exports, large imports): poll the job's small JSON and reload once it is done
+   (or failed). */
 (function () {
   "use strict";
   var box = document.querySelector("[data-export-status]");
@@ -9,7 +10,9 @@
   function number(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
   function show(s) {
     if (bar) { bar.value = s.percent; }
-    if (text && s.total) {
+    if (text && s.text) {
+      text.textContent = s.text; // the server words it (imports: rows read, households written)
+    } else if (text && s.total) {
       text.textContent = "Đã xử lý " + number(s.done) + "/" + number(s.total) +
         " dòng (" + s.percent + "%).";
     }

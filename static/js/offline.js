@@ -1,84 +1,29 @@
-/* Offline field work: saves made without network wait in IndexedDB ("Chờ gửi (n)") and go to
-   /api/sync/push when the network is back; each change keeps its change_id until the server has
-   answered it, so a retry is never a duplicate. Also: warming the page cache and the phone's copy
-   of the households after an online visit, the village list searched on the phone, links that
-   need the network, "Lưu bản sao" / "Mở bản sao", the conflict and "Cần sửa" screens, and a
-   session that expired. Plain ES2017, no framework: Chrome for Android 8+ has all of it. */
+/* Offline field work, the page side: saves made without network go to the queue (sync.js) and
+   its sync client sends them when the network is back. Here: the household form read
+   into and filled from a change, the status bar ("Chờ gửi (n)"), warming the page cache and the
+   phone's copy of the households after each pull, the village list searched on the phone, links
+   that need the network, "Lưu bản sao" / "Mở bản sao", the "Cần sửa" messages and a session that
+   expired. Limits and addresses come from the page's #sync-config. Plain ES5 syntax, no framework. */
 (function () {
   "use strict";
   var $ = function (sel, root) { return (root || document).querySelector(sel); };
   var $$ = function (sel, root) { return [].slice.call((root || document).querySelectorAll(sel)); };
-  if (!window.indexedDB) return;
+  var K = window.Khaosat;
+  if (!window.indexedDB || !K || !K.sync) return;
+  var store = K.sync.openStore(indexedDB);
+  var clock = { now: Date.now,
+    setTimeout: function (f, ms) { return setTimeout(f, ms); },
+    clearTimeout: function (t) { clearTimeout(t); } };
+  var queue = K.sync.Queue(store, clock);
+  var newToken = K.sync.newToken, uuid = K.sync.uuid;
   var bar = document.getElementById("sync-bar");
-  var STORE = "changes";
-  var HOUSEHOLDS = "households"; // the pulled households, keyed by token (search offline)
-  var PAGES = "pages";
+  var PAGES = "pages"; // the page cache, shared with sw.js
   if (!bar) return staffPage();
-  var USER = bar.getAttribute("data-user");
-  var CURSOR = "pull-cursor:" + USER;
-  var LAST_SENT = "last-sent:" + USER;
-  var PAGE_RE = new RegExp(bar.getAttribute("data-pages") || "^$");
-
-  /* ---------- IndexedDB: the changes (by change_id) and the pulled households (by token) ---------- */
-  var dbPromise = null;
-  function db() {
-    if (!dbPromise) {
-      dbPromise = new Promise(function (resolve, reject) {
-        var open = indexedDB.open("khaosat-offline", 2);
-        open.onupgradeneeded = function () {
-          var d = open.result;
-          if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE, { keyPath: "change_id" });
-          if (!d.objectStoreNames.contains(HOUSEHOLDS)) {
-            d.createObjectStore(HOUSEHOLDS, { keyPath: "token" }).createIndex("village", "village");
-          }
-        };
-        open.onsuccess = function () { resolve(open.result); };
-        open.onerror = function () { reject(open.error); };
-      });
-    }
-    return dbPromise;
-  }
-  function run(mode, work, name) {
-    return db().then(function (d) {
-      return new Promise(function (resolve, reject) {
-        var tx = d.transaction(name || STORE, mode);
-        var request = work(tx.objectStore(name || STORE));
-        tx.oncomplete = function () { resolve(request && request.result); };
-        tx.onerror = tx.onabort = function () { reject(tx.error); };
-      });
-    });
-  }
-  function allChanges() {
-    return run("readonly", function (s) { return s.getAll(); }).then(function (list) {
-      return list.sort(function (a, b) { return a.seq - b.seq; });
-    });
-  }
-  function putChange(c) { return run("readwrite", function (s) { return s.put(c); }); }
-  function dropChange(id) { return run("readwrite", function (s) { return s.delete(id); }); }
-  function keepHouseholds(list, removed) {
-    if (!list.length && !removed.length) return Promise.resolve();
-    return run("readwrite", function (s) {
-      list.forEach(function (h) { s.put(h); });
-      removed.forEach(function (t) { s.delete(t); });
-    }, HOUSEHOLDS);
-  }
-  function villageHouseholds(village) {
-    return run("readonly", function (s) { return s.index("village").getAll(village); }, HOUSEHOLDS);
-  }
-
-  /* ---------- ids made on the phone ---------- */
-  function randomBytes(n) { var b = new Uint8Array(n); crypto.getRandomValues(b); return b; }
-  function newToken() {
-    return btoa(String.fromCharCode.apply(null, randomBytes(16)))
-      .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
-  function uuid() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    var b = randomBytes(16);
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    var h = [].map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
+  // Limits and addresses come from the server (offline/views.py sync_config): none are written here.
+  var CONFIG = JSON.parse(document.getElementById("sync-config").textContent);
+  var URLS = CONFIG.urls;
+  var PAGE_RE = new RegExp(CONFIG.pages || "^$");
+  function page(name, token) { return URLS[name].replace("__token__", token); }
 
   /* ---------- the household form <-> the push "data" shape ---------- */
   function fromRadio(v) { return v === "1" ? true : v === "0" ? false : v === "" ? null : v; }
@@ -176,66 +121,38 @@
     if (window.KhaosatForm) window.KhaosatForm.refresh();
   }
 
-  /* ---------- the queue ---------- */
+  /* ---------- the queue (sync.js) ---------- */
   function enqueue(form, data, separate) {
-    var household = form.getAttribute("data-household") || form.getAttribute("data-local");
+    var known = form.getAttribute("data-household");
+    var household = known || form.getAttribute("data-local");
     if (!household) form.setAttribute("data-local", household = newToken()); // made on the phone
-    var village = form.getAttribute("data-village");
-    return allChanges().then(function (list) {
-      var mine = list.filter(function (c) { return c.household === household; });
-      var last = mine[mine.length - 1];
-      var change, refused = null;
-      if (!separate && last && last.status === "pending" && !last.tries) {
-        change = last; // never sent: safe to replace its data under the same change_id
-      } else if (last && last.status === "invalid") {
-        // The server refused it and applied nothing: the fix replaces it, under a new change_id
-        // (the server remembers the old one's answer) and on the same base.
-        refused = last;
-        change = { change_id: uuid(), household: household, village: last.village || village,
-          tries: 0, kind: last.kind };
-        if (last.kind !== "create") change.base_version = last.base_version;
-      } else {
-        change = { change_id: uuid(), household: household, village: village, tries: 0 };
-        if (last) change.kind = "update", change.base_version = last.kind === "create" ? 1 : last.base_version + 1;
-        else if (form.getAttribute("data-household")) change.kind = "update", change.base_version = +form.elements.version.value;
-        else change.kind = "create";
-      }
-      change.data = data;
-      change.status = "pending";
-      change.seq = change.seq || (refused ? refused.seq : Date.now());
-      change.saved_at = new Date().toISOString();
-      return putChange(change).then(function () { return refused && dropChange(refused.change_id); });
-    });
-  }
-  function envelope(c) {
-    var e = { change_id: c.change_id, kind: c.kind, household: c.household, data: c.data };
-    if (c.kind === "create") e.village = c.village; else e.base_version = c.base_version;
-    return e;
+    return queue.enqueue({ household: household, village: form.getAttribute("data-village"),
+      version: known ? form.elements.version.value : null, data: data, separate: separate });
   }
 
   /* ---------- status bar: one quiet line unless something waits or failed ---------- */
   var state = { msg: "", error: "", login: false, result: "" };
   function say(msg) { state.msg = msg; render(); }
   function fail(msg, login) { state.error = msg; state.msg = ""; state.login = !!login; render(); }
-  function clock(iso) {
+  function when(iso) {
     var d = new Date(iso), now = new Date();
     var t = d.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" });
     return d.toDateString() === now.toDateString() ? t : t + " " + d.toLocaleDateString("vi-VN");
   }
   function render() {
-    return allChanges().then(function (list) {
+    return queue.all().then(function (list) {
       var waiting = list.filter(function (c) { return c.status === "pending"; }).length;
       var invalid = list.filter(function (c) { return c.status === "invalid"; }).length;
       var conflicts = list.length - waiting - invalid;
-      var last = localStorage.getItem(LAST_SENT);
+      var last = client.lastSent();
       $("#sync-count").textContent = waiting ? "Chờ gửi (" + waiting + ")" :
         invalid + conflicts ? "Chưa gửi được (" + (invalid + conflicts) + ")" :
-        (state.result || "Đã gửi hết") + (last ? " · " + clock(last) : "");
+        (state.result || "Đã gửi hết") + (last ? " · " + when(last) : "");
       var msg = $("#sync-msg");
       msg.textContent = [state.error, state.msg].filter(Boolean).join(" ");
       if (state.login) {
         var a = document.createElement("a");
-        a.href = bar.getAttribute("data-login") + "?next=" + encodeURIComponent(location.pathname);
+        a.href = URLS.login + "?next=" + encodeURIComponent(location.pathname);
         a.textContent = "Đăng nhập lại";
         msg.appendChild(document.createTextNode(" ")); msg.appendChild(a);
       }
@@ -253,114 +170,48 @@
     });
   }
 
-  /* ---------- sending, with backoff ---------- */
-  var sending = false, failures = 0, timer = null, csrf = null;
-  function api(path, options) {
-    options = options || {};
-    options.credentials = "same-origin";
-    return fetch(path, options).then(function (r) {
-      if (r.status === 401) { csrf = null; var e = new Error("401"); e.auth = true; throw e; }
-      if (r.status === 403) { csrf = null; throw new Error("mã bảo vệ CSRF hết hạn"); }
-      if (!r.ok) throw new Error("máy chủ trả lời " + r.status);
-      return r.json();
-    });
-  }
-  function token() {
-    if (csrf) return Promise.resolve(csrf);
-    return api("/api/sync/session").then(function (s) { csrf = s.csrf_token; return csrf; });
-  }
-  function sync() {
-    if (sending) return Promise.resolve();
-    clearTimeout(timer);
-    return allChanges().then(function (list) {
-      var batch = list.filter(function (c) { return c.status === "pending"; }).slice(0, 100);
-      if (!batch.length) return warm();
-      if (!navigator.onLine) return say("Không có mạng: sẽ tự gửi khi có mạng.");
-      sending = true;
-      say("Đang gửi " + batch.length + " thay đổi…");
-      var started = Date.now();
-      // Count the try before sending: an edit made later must not reuse a change_id that the
-      // server may already have applied.
-      return Promise.all(batch.map(function (c) { c.tries = (c.tries || 0) + 1; return putChange(c); }))
-        .then(token)
-        .then(function (t) {
-          return api("/api/sync/push", {
-            method: "POST",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": t },
-            body: JSON.stringify({ changes: batch.map(envelope) }),
-          });
-        })
-        .then(function (answer) { return settle(batch, answer.results, Date.now() - started); })
-        .then(function () { sending = false; failures = 0; return sync(); })
-        .catch(function (err) {
-          sending = false;
-          if (err.auth) return fail("Phiên đăng nhập đã hết — đăng nhập lại để gửi.", true);
-          failures += 1;
-          var wait = Math.min(300, 5 * Math.pow(2, failures - 1));
-          timer = setTimeout(sync, wait * 1000);
-          fail("Gửi không được (lần " + failures + ": " + (err.message || "mất mạng") +
-               "). Tự thử lại sau " + wait + " giây, hoặc bấm Gửi ngay.");
-        });
-    });
-  }
-  function settle(batch, results, ms) {
-    var done = 0;
-    return Promise.all(batch.map(function (c, i) {
-      var r = results[i] || {};
-      if (r.status === "applied") { done += 1; return dropChange(c.change_id); }
-      if (r.status === "conflict") { c.status = "conflict"; c.server = r.server; }
-      else { c.status = "invalid"; c.errors = r.errors || { "": [r.status || "?"] }; }
-      return putChange(c);
-    })).then(function () {
-      bar.setAttribute("data-last-push-ms", ms);
-      localStorage.setItem(LAST_SENT, new Date().toISOString());
+  /* ---------- sending and pulling (sync.js), told here on the bar ---------- */
+  var SIGNED_OUT = "Phiên đăng nhập đã hết — đăng nhập lại để gửi.";
+  var client = K.sync.Client({ queue: queue, clock: clock, kv: localStorage, config: CONFIG,
+    fetch: function (url, options) { return fetch(url, options); },
+    online: function () { return navigator.onLine; }, report: told, pulled: warm });
+  function sync() { return client.sync().then(render); }
+  function told(e) {
+    if (e.type === "offline") say("Không có mạng: sẽ tự gửi khi có mạng.");
+    else if (e.type === "sending") say("Đang gửi " + e.count + " thay đổi…");
+    else if (e.type === "auth") fail(SIGNED_OUT, true);
+    else if (e.type === "failed") {
+      fail("Gửi không được (lần " + e.failures + ": " + (e.message || "mất mạng") +
+           "). Tự thử lại sau " + e.wait + " giây, hoặc bấm Gửi ngay.");
+    } else if (e.type === "sent") {
+      bar.setAttribute("data-last-push-ms", e.ms);
       state.error = ""; state.login = false; state.msg = "";
-      state.result = "Đã gửi " + done + "/" + batch.length + " thay đổi";
-      localStorage.setItem(CURSOR + ":stale", "1");
-    });
+      state.result = "Đã gửi " + e.done + "/" + e.count + " thay đổi";
+    }
   }
 
   /* ---------- warming the page cache and the households from the pull feed ---------- */
-  var warming = false;
-  function warm() {
-    if (warming || !navigator.onLine || !window.caches) return render();
-    warming = true;
-    // The households store came later than the cursor: a phone without it pulls everything once.
-    var since = (localStorage.getItem(CURSOR + ":hh") && localStorage.getItem(CURSOR)) || "";
-    var pages = {}, removed = [], villages = [], households = [];
-    var started = Date.now();
-    function page(since) {
-      return api("/api/sync/pull?limit=500&since=" + encodeURIComponent(since)).then(function (p) {
-        villages = p.villages;
-        p.households.forEach(function (h) { pages["/ho/" + h.token] = 1; });
-        households = households.concat(p.households);
-        removed = removed.concat(p.removed);
-        return p.more ? page(p.cursor) : p.cursor;
+  function warm(p) {
+    var pages = {};
+    p.households.forEach(function (h) { pages[page("household", h.token)] = 1; });
+    if (p.households.length || p.removed.length || !p.since || p.stale) {
+      pages[URLS.villages] = pages[URLS.conflicts] = 1;
+      p.villages.forEach(function (v) {
+        pages[page("village", v.token)] = pages[page("new_household", v.token)] = 1;
       });
     }
-    return page(since).then(function (cursor) {
-      var changed = Object.keys(pages).length + removed.length;
-      if (changed || !since || localStorage.getItem(CURSOR + ":stale")) {
-        pages["/thon/"] = pages[bar.getAttribute("data-conflicts")] = 1;
-        villages.forEach(function (v) { pages["/thon/" + v.token + "/"] = pages["/thon/" + v.token + "/ho-moi"] = 1; });
-      }
-      return keepHouseholds(households, removed).then(function () {
-        return caches.open(PAGES);
-      }).then(function (cache) {
-        removed.forEach(function (t) { cache.delete("/ho/" + t); });
-        return store(cache, Object.keys(pages));
-      }).then(warmPlates).then(function () {
-        localStorage.setItem(CURSOR, cursor);
-        localStorage.setItem(CURSOR + ":hh", "1");
-        localStorage.removeItem(CURSOR + ":stale");
-        bar.setAttribute("data-warm-ms", Date.now() - started);
-        bar.setAttribute("data-ready", "1");
-      });
-    }).catch(function (err) {
-      if (err.auth) state.error = "Phiên đăng nhập đã hết — đăng nhập lại để gửi.", state.login = true;
-    }).then(function () { warming = false; return render(); });
+    return store.keepHouseholds(p.households, p.removed).then(function () {
+      if (!window.caches) return;
+      return caches.open(PAGES).then(function (cache) {
+        p.removed.forEach(function (t) { cache.delete(page("household", t)); });
+        return keep(cache, Object.keys(pages));
+      }).then(warmPlates);
+    }).then(function () {
+      bar.setAttribute("data-warm-ms", Date.now() - p.started);
+      bar.setAttribute("data-ready", "1");
+    });
   }
-  function store(cache, urls) {
+  function keep(cache, urls) {
     // Four at a time: quick on 3G without flooding a small server.
     var queue = urls.slice();
     function next() {
@@ -377,7 +228,7 @@
     Object.keys(localStorage).forEach(function (k) { if (k.indexOf("pull-cursor:") === 0) localStorage.removeItem(k); });
     return Promise.all([
       window.caches ? caches.delete(PAGES) : null,
-      run("readwrite", function (s) { return s.clear(); }, HOUSEHOLDS),
+      store.forgetHouseholds(),
     ]).catch(function () {});
   }
   function onLogout(form, offline) {
@@ -396,11 +247,11 @@
   /* ---------- door plates: the map {plate token: household token} that sw.js reads to open a
      scanned /h/<token> offline (docs/plates.md); re-fetched only when it changed (ETag) ---------- */
   function warmPlates() {
-    var KEY = "plates-etag:" + USER, MAP = "/__plates__.json";
+    var KEY = "plates-etag:" + CONFIG.user, MAP = "/__plates__.json";
     return caches.open(PAGES).then(function (cache) {
       return cache.match(MAP).then(function (have) {
         var etag = have && localStorage.getItem(KEY);
-        return fetch("/api/sync/plates", { credentials: "same-origin",
+        return fetch(URLS.plates, { credentials: "same-origin",
           headers: etag ? { "If-None-Match": etag } : {} }).then(function (r) {
           if (r.status !== 200) return; // 304: the phone's copy is current
           var tag = r.headers.get("ETag");
@@ -415,8 +266,8 @@
   /* ---------- pages: list marks, household overlay, submit ---------- */
   function markList(list) {
     var ul = $("ul.list.hh");
-    var village = (location.pathname.match(/^\/thon\/([^/]+)\/$/) || [])[1];
-    if (!ul || !village) return;
+    var village = ul && ul.getAttribute("data-village"); // the village page's list
+    if (!village) return;
     $$(".js-local", ul).forEach(function (el) { el.remove(); });
     list.forEach(function (c) {
       var label = c.status === "pending" ? "Chờ gửi" : c.status === "invalid" ? "Cần sửa" : "Cần xem lại";
@@ -426,7 +277,7 @@
         li.id = "h-" + c.household;
         li.className = "js-local";
         var a = document.createElement("a");
-        a.href = "/thon/" + village + "/ho-moi#local=" + c.household;
+        a.href = page("new_household", village) + "#local=" + c.household;
         a.innerHTML = '<span class="row-title"></span>';
         a.firstChild.textContent = c.data.chu_ho + " " + c.data.ma_ho;
         li.appendChild(a);
@@ -445,7 +296,7 @@
     var local = (location.hash.match(/^#local=([\w-]+)$/) || [])[1];
     if (local) form.setAttribute("data-local", local);
     var key = form.getAttribute("data-household") || local;
-    allChanges().then(function (list) {
+    queue.all().then(function (list) {
       var mine = list.filter(function (c) { return c.household === key; });
       var last = mine[mine.length - 1];
       if (!last) return;
@@ -637,7 +488,7 @@
       return location.pathname + (s ? "?" + s : "");
     }
     function show(q, tt) {
-      return villageHouseholds(village).then(function (rows) {
+      return store.villageHouseholds(village).then(function (rows) {
         if (!rows.length) return false; // never pulled: keep the server's page
         var tab = tabs.filter(function (a) { return a.getAttribute("data-tt") === tt; })[0] || tabs[0];
         var statuses = (tab.getAttribute("data-statuses") || "").split(" ").filter(Boolean);
@@ -666,7 +517,7 @@
         $$(".pager").forEach(function (el) { el.style.display = "none"; }); // all rows are shown
         ul.setAttribute("data-q", q); ul.setAttribute("data-tt", tab.getAttribute("data-tt"));
         ul.setAttribute("data-local-list", "1");
-        return allChanges().then(markList);
+        return queue.all().then(markList);
       });
     }
     var now = wanted();
@@ -696,7 +547,7 @@
     var li = document.createElement("li");
     li.id = "h-" + h.token;
     var a = document.createElement("a");
-    a.href = "/ho/" + h.token;
+    a.href = page("household", h.token);
     var title = span("row-title", h.chu_ho + " ");
     title.appendChild(span("muted", h.ma_ho));
     a.appendChild(title);
@@ -785,7 +636,7 @@
       var r = answer.response;
       // Signed out meanwhile (sent to the sign-in page, or the session's CSRF token is gone):
       // keep what was typed in the queue; it is sent after signing in again.
-      if (r.status === 400 || new URL(r.url).pathname.indexOf("/dang-nhap") === 0) {
+      if (r.status === 400 || new URL(r.url).pathname.indexOf(URLS.login) === 0) {
         button.disabled = false;
         return saveOnPhone(form);
       }
@@ -821,7 +672,7 @@
     // The new page runs its own copy of this file; this one must stop listening.
     window.removeEventListener("online", onOnline);
     window.removeEventListener("offline", onOffline);
-    clearTimeout(timer);
+    client.stop();
     document.open();
     document.write(html);
     document.close();
@@ -850,8 +701,8 @@
 
   /* ---------- backup file ---------- */
   function saveBackup() {
-    allChanges().then(function (list) {
-      var blob = new Blob([JSON.stringify({ kind: "khaosat-ban-sao", user: USER,
+    queue.all().then(function (list) {
+      var blob = new Blob([JSON.stringify({ kind: "khaosat-ban-sao", user: CONFIG.user,
         saved_at: new Date().toISOString(), changes: list }, null, 1)], { type: "application/json" });
       var a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
@@ -866,17 +717,9 @@
       var changes;
       try { changes = JSON.parse(reader.result).changes; } catch (e) { changes = null; }
       if (!Array.isArray(changes)) return say("Tệp này không phải bản sao của ứng dụng.");
-      allChanges().then(function (list) {
-        var have = {};
-        list.forEach(function (c) { have[c.change_id] = 1; });
-        var fresh = changes.filter(function (c) { return c && c.change_id && c.data && !have[c.change_id]; });
-        return Promise.all(fresh.map(function (c) {
-          if (c.status !== "pending") c.status = "pending";
-          return putChange(c);
-        })).then(function () {
-          say("Đã mở bản sao: thêm " + fresh.length + " thay đổi.");
-          return sync();
-        });
+      queue.restore(changes).then(function (added) {
+        say("Đã mở bản sao: thêm " + added + " thay đổi.");
+        return sync();
       });
     };
     reader.readAsText(file);
@@ -904,8 +747,8 @@
   var list = $("ul.list.hh[data-village]");
   if (list) villageList(list);
   if (window.KhaosatConflicts) {
-    window.KhaosatConflicts({ all: allChanges, put: putChange, drop: dropChange, uuid: uuid, sync: sync,
-      say: say, describe: describe });
+    window.KhaosatConflicts({ all: queue.all, put: queue.put, drop: queue.drop, uuid: uuid, sync: sync,
+      say: say, describe: describe, page: page });
   }
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/" });
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist();

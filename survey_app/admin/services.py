@@ -14,7 +14,7 @@ from survey_app.places.models import Commune, Province, Village
 
 def natural_key(name: str) -> list:
     """Sort 'Thôn 2' before 'Thôn 10'."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+    return [int(part) if part.isdecimal() else part.lower() for part in re.split(r"(\d+)", name)]
 
 
 @dataclass

@@ -1,24 +1,23 @@
 """An export asked for on the pages: what, for whom, and how far the background job has got."""
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.accounts.models import User
 from survey_app.extensions import db
+from survey_app.jobs import DONE, FAILED, QUEUED, RUNNING, STATUS_CHECK, STATUSES, JobState
 from survey_app.places.models import Commune, Village
-from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-STATUSES = (QUEUED, RUNNING, DONE, FAILED)
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "STATUSES", "ExportJob"]
 
 
-class ExportJob(db.Model):
+class ExportJob(JobState, db.Model):
     __tablename__ = "export_job"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", "status"),
+        CheckConstraint(STATUS_CHECK, "status"),
         Index("ix_export_job_user_created", "user_id", "created_at"),
     )
 
@@ -34,29 +33,11 @@ class ExportJob(db.Model):
     fmt: Mapped[str] = mapped_column(String(8))  # xlsx, pdf, csv, zip, docx
     complement: Mapped[bool] = mapped_column(default=False)
     full_data: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(10), default=QUEUED)
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
-    message: Mapped[str] = mapped_column(String(500), default="")
     file_name: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
     commune: Mapped[Commune] = relationship()
     village: Mapped[Village | None] = relationship()
-
-    @property
-    def percent(self) -> int:
-        """Progress in whole percent (100 when done)."""
-        if self.status == DONE:
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (DONE, FAILED)
 
     def __repr__(self) -> str:
         return f"<ExportJob {self.token} {self.status}>"

@@ -10,27 +10,25 @@ import logging
 import re
 import secrets
 import threading
-import time
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from aggregation import default_as_of
 from aggregation.documents import ExportError, ExportRequest, ExportResult, write
-from survey_app import audit
+from survey_app import audit, jobs
 from survey_app.access import can_see_village, commune_ids_stmt
-from survey_app.exports.models import DONE, FAILED, QUEUED, RUNNING, ExportJob
+from survey_app.exports.models import DONE, QUEUED, RUNNING, ExportJob
 from survey_app.extensions import db
 from survey_app.places.models import Commune
 from survey_app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+FAILED_MESSAGE = "Lỗi khi tạo tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
 KEEP_FILES = timedelta(hours=24)  # exported lists hold personal data: keep them one day only
-STALE = timedelta(minutes=15)  # a running job silent this long died with its process
-PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 
 def audit_export(actor, request: ExportRequest, fmt: str, via: str, **details) -> None:
@@ -101,67 +99,42 @@ def start_job(actor, request: ExportRequest, fmt: str, directory: Path) -> Expor
 
 
 def launch(app, job: ExportJob, directory: Path) -> threading.Thread:
-    """Run the (committed) job in a daemon thread with its own app context and session."""
-    thread = threading.Thread(
-        target=run_job, args=(app, job.id, directory), name=f"export-{job.token}", daemon=True
-    )
-    thread.start()
-    return thread
+    """Run the (committed) job in the background (survey_app/jobs.py)."""
+    return jobs.launch(f"export-{job.token}", run_job, app, job.id, directory)
 
 
 def run_job(app, job_id: int, directory: Path) -> None:
     """Write the job's file, reporting progress; never raises (failures go on the job row)."""
-    with app.app_context():
-        try:
-            _run(job_id, directory)
-        except ExportError as exc:
-            _set(job_id, status=FAILED, message=str(exc)[:500], finished_at=utcnow())
-        except Exception:
-            log.exception("export job %s failed", job_id)
-            message = "Lỗi khi tạo tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
-            _set(job_id, status=FAILED, message=message, finished_at=utcnow())
-        finally:
-            db.session.remove()
+    jobs.in_context(app, _run_safely, job_id, directory)
+
+
+def _run_safely(job_id: int, directory: Path) -> None:
+    try:
+        _run(job_id, directory)
+    except ExportError as exc:
+        jobs.fail(ExportJob, job_id, str(exc))
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        jobs.fail(ExportJob, job_id, FAILED_MESSAGE)
 
 
 def _run(job_id: int, directory: Path) -> None:
     job = db.session.get(ExportJob, job_id)
     token, fmt = job.token, job.fmt
-    _set(job_id, status=RUNNING)
+    jobs.set_state(ExportJob, job_id, status=RUNNING)
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f"{token}.part"
     try:
         with snapshot(db.session):
             job = db.session.get(ExportJob, job_id)
-            result = write(db.session, request_of(job), partial, fmt, _Progress(job_id))
+            progress = jobs.Progress(ExportJob, job_id)
+            result = write(db.session, request_of(job), partial, fmt, progress)
             name = download_name(job, result.fmt)
         partial.replace(directory / f"{token}.{result.fmt}")
     finally:
         partial.unlink(missing_ok=True)
     done = dict(done=result.rows, total=result.rows, finished_at=utcnow())
-    _set(job_id, status=DONE, fmt=result.fmt, file_name=name, **done)
-
-
-class _Progress:
-    """progress(done, total) → the job row, at most every PROGRESS_EVERY seconds."""
-
-    def __init__(self, job_id: int):
-        self.job_id, self.last = job_id, 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last >= PROGRESS_EVERY or done >= total:
-            self.last = now
-            _set(self.job_id, done=done, total=total)
-
-
-def _set(job_id: int, **values) -> None:
-    """Update the job row in its own short transaction (the export's session only reads)."""
-    table = ExportJob.__table__
-    with db.engine.begin() as conn:
-        conn.execute(
-            update(table).where(table.c.id == job_id).values(updated_at=utcnow(), **values)
-        )
+    jobs.set_state(ExportJob, job_id, status=DONE, fmt=result.fmt, file_name=name, **done)
 
 
 def request_of(job: ExportJob) -> ExportRequest:
@@ -206,9 +179,7 @@ def recent_jobs(user, limit: int = 10) -> list[ExportJob]:
 
 def status_of(job: ExportJob) -> str:
     """The job's status, 'failed' for a job whose thread died silently."""
-    if job.status in (QUEUED, RUNNING) and job.updated_at < utcnow() - STALE:
-        return FAILED
-    return job.status
+    return jobs.status_of(job)
 
 
 def file_of(job: ExportJob, directory: Path) -> Path | None:
@@ -219,12 +190,7 @@ def file_of(job: ExportJob, directory: Path) -> Path | None:
 
 def purge_old_files(directory: Path) -> None:
     """Delete exported files older than KEEP_FILES (they hold personal data)."""
-    if not directory.exists():
-        return
-    limit = time.time() - KEEP_FILES.total_seconds()
-    for path in directory.iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
+    jobs.purge_old_files(directory, KEEP_FILES)
 
 
 def download_name(job: ExportJob, fmt: str) -> str:

@@ -3,7 +3,18 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.accounts.models import User
@@ -47,6 +58,12 @@ class Household(db.Model):
     consent_given: Mapped[bool] = mapped_column(default=False)
     consent_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     consent_at: Mapped[Optional[datetime]]
+    # The commune's word that it collected an imported register with the household's consent:
+    # who vouched (name as recorded at import) and when. Counts as consent for naming in lists.
+    register_consent_by: Mapped[Optional[str]] = mapped_column(String(160))
+    register_consent_at: Mapped[Optional[datetime]]
+    # Set when the retention period passed and the personal data was cleared (privacy/).
+    anonymised_at: Mapped[Optional[datetime]]
     # Who surveyed: the first visit that left the household complete. Later edits (a village
     # head's one-field fix) move only last_edited_*.
     surveyed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
@@ -76,6 +93,16 @@ class Household(db.Model):
         order_by="Person.position",
         cascade="all, delete-orphan",
     )
+
+    @hybrid_property
+    def has_consent(self) -> bool:
+        """Agreed at a visit, or the commune vouched for the register it was imported from."""
+        return self.consent_given or self.register_consent_at is not None
+
+    @has_consent.inplace.expression
+    @classmethod
+    def _has_consent_expression(cls) -> ColumnElement[bool]:
+        return or_(cls.consent_given.is_(True), cls.register_consent_at.is_not(None))
 
     @property
     def surveyed(self) -> bool:

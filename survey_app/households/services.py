@@ -181,6 +181,11 @@ def _require_consent(household: Household | None, data: dict) -> None:
         raise HouseholdError("Cần hộ đồng ý trước khi ghi thông tin.", "consent")
 
 
+# One neutral answer wherever the code is used (this thôn or one the user cannot see): a volunteer
+# must not learn from a push or a save which codes other villages hold, or where.
+MA_HO_TAKEN = "Không dùng được mã hộ này. Hãy chọn mã khác, hoặc hỏi cán bộ xã mã đúng của hộ."
+
+
 def _check_ma_ho(commune_id: int, ma_ho: str | None, own_id: int | None) -> None:
     """mã hộ is unique in the commune; compared without case so 'hk-1' cannot shadow 'HK-1'."""
     if not ma_ho:
@@ -191,7 +196,7 @@ def _check_ma_ho(commune_id: int, ma_ho: str | None, own_id: int | None) -> None
     if own_id is not None:
         stmt = stmt.where(Household.id != own_id)
     if db.session.scalar(stmt.limit(1)) is not None:
-        raise HouseholdError(f"Mã hộ {ma_ho} đã có trong xã. Hãy kiểm tra lại mã.", "ma_ho")
+        raise HouseholdError(MA_HO_TAKEN, "ma_ho")
 
 
 def _not_applicable(person: Person) -> dict:
@@ -334,20 +339,22 @@ def village_rows(village_id: int, today: date | None = None) -> list[HouseholdRo
 
 
 def _natural_key(text: str) -> list:
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(text)]
+    # isdecimal, not isdigit: '²' is a digit int() refuses, and a mã hộ may contain one.
+    parts = _DIGITS.split(text)
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part) for part in parts]
 
 
 _DIGITS = re.compile(r"(\d+)")
 
 
-def page_of(rows: list, wanted: str, per_page: int) -> tuple[list, int, int]:
+def page_of(rows: list, wanted: int, per_page: int) -> tuple[list, int, int]:
     """(that page's rows, page, pages) of a list; a page number out of range shows the nearest.
 
     db.paginate() pages a SELECT. This list is searched without accents and filtered by computed
     statuses in Python, and its page needs every row anyway (counts, next to visit, due today).
     """
     pages = max(1, -(-len(rows) // per_page))
-    page = min(max(int(wanted) if wanted.isdigit() else 1, 1), pages)
+    page = min(max(wanted, 1), pages)
     return rows[(page - 1) * per_page : page * per_page], page, pages
 
 

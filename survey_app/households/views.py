@@ -22,6 +22,7 @@ from household_forms.household import (
     initial_data,
     new_member_form,
 )
+from household_forms.query import int_arg
 from survey_app.access import get_household_or_404, get_village_or_404, visible_villages_stmt
 from survey_app.extensions import db
 from survey_app.households import services
@@ -69,7 +70,7 @@ def village(village_token):
     after = request.args.get("sau")
     today = vn_today()
     shown, page, pages = services.page_of(
-        found, args["trang"], current_app.config["HOUSEHOLDS_PER_PAGE"]
+        found, int_arg(args, "trang", 1), current_app.config["HOUSEHOLDS_PER_PAGE"]
     )
     return render_template(
         "households/village.html",

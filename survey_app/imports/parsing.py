@@ -1,15 +1,9 @@
 """Read an import file (CSV or XLSX) and group its rows into households, without the database."""
 
-import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from zipfile import BadZipFile
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from itertools import chain
 
 from household_forms.import_template import (
     BY_KEY,
@@ -23,13 +17,12 @@ from household_forms.import_template import (
     parse_row,
     village_key,
 )
+from survey_app.imports.reading import ImportFileError, Limits, Row, read_rows
+
+__all__ = ["ImportFileError", "Limits", "parse_file", "parse_rows", "read_rows"]
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in commune files
 Progress = Callable[[int], None]
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (wrong type, not UTF-8, no data...)."""
 
 
 @dataclass
@@ -68,65 +61,38 @@ class ParsedFile:
         return sum(len(h.members) for h in self.households.values())
 
 
-def read_rows(filename: str, data: bytes) -> list[tuple[int, tuple]]:
-    """(spreadsheet row number, cells) for every row of the file's first sheet."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(data)
-    if suffix == ".xlsx":
-        return _read_xlsx(data)
-    raise ImportFileError("Chỉ nhận tệp .csv hoặc .xlsx.")
-
-
-def _read_csv(data: bytes) -> list[tuple[int, tuple]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("Tệp CSV phải lưu với mã UTF-8 (CSV UTF-8).") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)  # Excel in Vietnamese locales writes ';'
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, tuple(cells)) for number, cells in enumerate(reader, start=1)]
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, tuple]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError):
-        raise ImportFileError("Không đọc được tệp Excel (.xlsx).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some generators write a wrong size; read what is there
-        rows = sheet.iter_rows(min_row=1, values_only=True)
-        return [(number, tuple(cells)) for number, cells in enumerate(rows, start=1)]
-    finally:
-        workbook.close()
-
-
-def _find_header(rows: list[tuple[int, tuple]]) -> int:
-    """Index in ``rows`` of the header: the first row naming 3+ template columns."""
-    for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(column_for_header(cell) is not None for cell in cells) >= 3:
-            return index
-    for index, (_, cells) in enumerate(rows):
+def _split_header(rows: Iterable[Row]) -> tuple[Row, Iterable[Row]]:
+    """(the header row, the rows after it): the header is the first of the first rows naming 3+
+    template columns, else the first row with any text (its missing columns are reported)."""
+    rows = iter(rows)
+    seen: list[Row] = []
+    for row in rows:
+        seen.append(row)
+        if sum(column_for_header(cell) is not None for cell in row[1]) >= 3:
+            return row, rows
+        if len(seen) == HEADER_SEARCH_ROWS:
+            break
+    for index, (_, cells) in enumerate(seen):
         if any(clean_text(cell) for cell in cells):
-            return index
+            return seen[index], chain(seen[index + 1 :], rows)
+    for row in rows:  # no header in the first rows: the first row with text stands for one
+        if any(clean_text(cell) for cell in row[1]):
+            return row, rows
     raise ImportFileError("Tệp trống.")
 
 
-def parse_file(filename: str, data: bytes, today: date, progress: Progress | None = None):
-    """Read and check a whole file; every bad cell ends up in ``errors``."""
-    return parse_rows(read_rows(filename, data), today, progress)
+def parse_file(filename: str, data, today: date, progress=None, limits: Limits | None = None):
+    """Read and check a whole file (bytes or a binary stream); bad cells end up in ``errors``."""
+    return parse_rows(read_rows(filename, data, limits or Limits()), today, progress)
 
 
-def parse_rows(rows, today: date, progress: Progress | None = None) -> ParsedFile:
+def parse_rows(rows: Iterable[Row], today: date, progress: Progress | None = None) -> ParsedFile:
     """Check the rows of a sheet (header first) and group them by Mã hộ."""
-    start = _find_header(rows)
-    header_row, header_cells = rows[start]
+    (header_row, header_cells), rest = _split_header(rows)
     headers = match_headers(header_cells, header_row)
     parsed = ParsedFile(errors=list(headers.errors), titles=headers.titles)
     parsed.warnings += [f"Bỏ qua cột không nhận ra: '{title}'" for title in headers.unknown]
-    for number, cells in rows[start + 1 :]:
+    for number, cells in rest:
         if any(clean_text(cell) for cell in cells):
             parsed.rows += 1
             values, errors = parse_row(number, cells, headers, today)

@@ -8,8 +8,10 @@ Rules (docs/import.md says the same in Vietnamese terms):
   template's defaults (blank yes/no = unknown, blank cư trú = Có mặt).
 - Members stored but absent from the file are kept (placed after the file's members) and counted:
   an import never deletes anyone; the volunteer removes them on the household page.
-- Imported households are not marked surveyed and carry no consent: the volunteer confirms both
-  on the first visit.
+- Imported households are not marked surveyed and carry no visit consent: the volunteer confirms
+  both on the first visit. Whoever imports vouches that the commune collected the register with
+  the households' consent (``consent_by``); that is recorded on each household not vouched for
+  yet, so evidence lists may name them (docs/privacy.md).
 """
 
 from collections import defaultdict
@@ -27,6 +29,7 @@ from survey_app.imports.parsing import (
     FileHousehold,
     FileMember,
     ImportFileError,
+    Limits,
     ParsedFile,
     Progress,
     parse_file,
@@ -36,9 +39,11 @@ from survey_app.places.services import get_or_create_village
 from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
 
+CHECKING, WRITING = "check", "write"  # the stages an import reports progress for
 HOUSEHOLD_DEFAULTS = {"dia_chi": "", "so_dien_thoai": None} | dict.fromkeys(HOUSEHOLD_YESNO)
 PERSON_DEFAULTS = {"quan_he": "", "cu_tru": "co_mat", "vneid": None} | dict.fromkeys(PERSON_YESNO)
 HOUSEHOLD_FIELDS = ("village_id", "chu_ho", *HOUSEHOLD_DEFAULTS)
+VOUCH_BATCH = 500  # codes per UPDATE: well under SQLite's limit on bound parameters
 PERSON_FIELDS = (
     "position",
     "ho_ten",
@@ -79,9 +84,18 @@ def check_against_database(commune: Commune | None, parsed: ParsedFile) -> list[
 
 
 def import_households(
-    actor, commune: Commune, parsed: ParsedFile, filename: str, progress: Progress | None = None
+    actor,
+    commune: Commune,
+    parsed: ParsedFile,
+    filename: str,
+    progress: Progress | None = None,
+    *,
+    consent_by: str,
 ) -> ImportSummary:
-    """Create or update every household of a checked file; record one audit row."""
+    """Create or update every household of a checked file; record one audit row.
+
+    ``consent_by``: who vouched that the commune collected the file's data with consent.
+    """
     summary = ImportSummary()
     plan = _Plan(commune.id, summary)
     villages = _village_ids(actor, commune, parsed, summary)
@@ -97,9 +111,29 @@ def import_households(
         if progress:
             progress(1)
     plan.write()
-    audit.record(actor, "import", "commune", commune.token, file=filename, **asdict(summary))
+    _vouch(commune.id, [h.ma_ho for h in parsed.households.values()], consent_by)
+    audit.record(
+        actor, "import", "commune", commune.token,
+        file=filename, consent_by=consent_by, **asdict(summary),
+    )  # fmt: skip
     db.session.flush()
     return summary
+
+
+def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
+    """Record the register's consent on the file's households that have none recorded yet."""
+    now = utcnow()
+    for start in range(0, len(codes), VOUCH_BATCH):
+        db.session.execute(
+            update(Household)
+            .where(
+                Household.commune_id == commune_id,
+                Household.ma_ho.in_(codes[start : start + VOUCH_BATCH]),
+                Household.register_consent_at.is_(None),
+            )
+            .values(register_consent_by=consent_by[:160], register_consent_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _village_ids(actor, commune: Commune, parsed: ParsedFile, summary) -> dict[str, int]:
@@ -264,17 +298,61 @@ class ImportOutcome:
     file_error: str | None = None  # the file could not be read at all
 
 
-def import_file(actor, commune: Commune, filename: str, data: bytes, today: date) -> ImportOutcome:
-    """Check a whole file, then import it only if every cell is good (the caller commits)."""
+def vouched_by(user) -> str:
+    """How a page import records who vouched for consent: name and user name."""
+    return f"{user.display_name} ({user.username})"
+
+
+def import_file(
+    actor,
+    commune: Commune,
+    filename: str,
+    data,
+    today: date,
+    limits=None,
+    progress=None,
+    *,
+    consent_by: str,
+) -> ImportOutcome:
+    """Check a whole file (bytes or a binary stream), then import it only if every cell is
+    good (the caller commits). ``progress(stage, done, total)``: rows read, households written;
+    ``consent_by``: who vouched that the commune collected the data with consent."""
+    checked, written = _steps(progress)
     try:
-        parsed = parse_file(filename, data, today)
+        parsed = parse_file(filename, data, today, checked, limits or Limits())
     except ImportFileError as exc:
         return ImportOutcome(file_error=str(exc))
     errors = sorted_errors(parsed.errors + check_against_database(commune, parsed))
     if errors:
         return ImportOutcome(errors=errors, warnings=parsed.warnings)
-    summary = import_households(actor, commune, parsed, filename)
+    summary = import_households(
+        actor, commune, parsed, filename, written(len(parsed.households)), consent_by=consent_by
+    )
     return ImportOutcome(summary=summary, warnings=parsed.warnings)
+
+
+def _steps(progress):
+    """Per-item callbacks for reading and writing that report ``progress(stage, done, total)``
+    (total is 0 while reading: how many rows a file has is known only at its end)."""
+    if progress is None:
+        return None, lambda _total: None
+    rows = [0]
+
+    def checked(step: int) -> None:
+        rows[0] += step
+        progress(CHECKING, rows[0], 0)
+
+    def written(total: int):
+        progress(WRITING, 0, total)  # before the first write: the stage shows at once
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            progress(WRITING, done[0], total)
+
+        return step
+
+    return checked, written
 
 
 def sorted_errors(errors: list[CellError]) -> list[CellError]:

@@ -16,6 +16,7 @@ from flask import (
     make_response,
     render_template,
     request,
+    url_for,
 )
 from flask_login import current_user, login_required
 
@@ -34,14 +35,16 @@ OFFLINE_ENDPOINTS = (
     "offline.conflicts",
 )
 
-# Files every page needs; precached by the worker and then served from the phone. The conflict
-# screen's script is not here: a conflict only ever arrives online, and the worker keeps that
-# script (cache-first on /static/) the first time the screen opens.
+# Files every page needs (base.html loads sync.js before offline.js); precached by the worker and
+# then served from the phone. The conflict screen's script is not here: a conflict only ever
+# arrives online, and the worker keeps that script (cache-first on /static/) the first time the
+# screen opens.
 SHELL = (
     "css/app.css",
     "js/rules.js",
     "js/household.js",
     "js/village.js",
+    "js/sync.js",
     "js/offline.js",
     "manifest.webmanifest",
     "icons/icon.svg",
@@ -105,7 +108,33 @@ def offline_page():
         and request.endpoint in OFFLINE_ENDPOINTS
         and current_user.is_authenticated
     )
-    return {"works_offline": works, "offline_pages": page_path_pattern() if works else ""}
+    return {"works_offline": works, "sync_config": sync_config() if works else None}
+
+
+def sync_config() -> dict:
+    """What offline.js and sync.js need from the server: limits, addresses, the offline pages."""
+    from survey_app.sync.views import client_limits
+
+    token = "__token__"  # offline.js puts a household's or a village's token in its place
+    urls = {
+        "session": url_for("sync.session"),
+        "push": url_for("sync.push"),
+        "pull": url_for("sync.pull"),
+        "plates": url_for("plates.sync_plates"),
+        "login": url_for("accounts.login"),
+        "conflicts": url_for("offline.conflicts"),
+        "villages": url_for("households.my_villages"),
+        "village": url_for("households.village", village_token=token),
+        "new_household": url_for("households.new_household", village_token=token),
+        "household": url_for("households.household", household_token=token),
+    }
+    limits = client_limits()
+    return {
+        "user": current_user.username,
+        "urls": urls,
+        "limits": {k: limits[k] for k in ("max_changes", "pull_max_limit")},
+        "pages": page_path_pattern(),
+    }
 
 
 @bp.get("/dong-bo/xung-dot")

@@ -166,7 +166,7 @@ def sheet_labels(village) -> list[Label]:
 
 
 def _natural_key(text: str) -> list:
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text)]
+    return [(0, int(p), "") if p.isdecimal() else (1, 0, p) for p in re.split(r"(\d+)", text)]
 
 
 def pages(labels: list[Label], per_page: int = LABELS_PER_PAGE) -> list[list[Label]]:

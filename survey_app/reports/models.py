@@ -23,6 +23,8 @@ from survey_app.places.models import Commune
 from survey_app.timeutil import utcnow
 
 DEFAULT_CRITERIA = ["thanh-hoa-1829"]
+# One 5-year plan period (2021–2025, 2026–2030): communes compare years within it (docs/privacy.md).
+DEFAULT_RETENTION_YEARS = 5
 
 
 class CommuneSettings(db.Model):
@@ -33,6 +35,7 @@ class CommuneSettings(db.Model):
         CheckConstraint("working_age_rule IN ('legal', 'classic')", "working_age_rule"),
         CheckConstraint("adult_age IN (15, 18)", "adult_age"),
         CheckConstraint("decimals BETWEEN 0 AND 4", "decimals"),
+        CheckConstraint("retention_years BETWEEN 1 AND 50", "retention_years"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +50,10 @@ class CommuneSettings(db.Model):
     adult_age: Mapped[int] = mapped_column(default=15)
     count_tam_vang: Mapped[bool] = mapped_column(default=True)
     decimals: Mapped[int] = mapped_column(default=2)
+    # Years after a household's last change before `flask anonymise` clears its personal data.
+    retention_years: Mapped[int] = mapped_column(
+        default=DEFAULT_RETENTION_YEARS, server_default=str(DEFAULT_RETENTION_YEARS)
+    )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -65,6 +72,7 @@ class CommuneSettings(db.Model):
             adult_age=15,
             count_tam_vang=True,
             decimals=2,
+            retention_years=DEFAULT_RETENTION_YEARS,
         )
 
     def target_override(self, criteria_id: str, code: str, year: int) -> Decimal | None:

@@ -16,7 +16,10 @@ from survey_app.places.models import Commune
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
 from survey_app.timeutil import utcnow
 
-SETTING_FIELDS = ("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals")
+SETTING_FIELDS = (
+    *("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals"),
+    "retention_years",
+)
 
 
 def get_settings(commune: Commune) -> CommuneSettings:

@@ -25,6 +25,7 @@ from survey_app.extensions import db
 from survey_app.households import services as household_services
 from survey_app.households import status as visit_status
 from survey_app.places.models import Commune
+from survey_app.privacy import services as privacy
 from survey_app.reports import pages, services
 from survey_app.transactions import refuse
 
@@ -96,6 +97,7 @@ def village_dashboard(village_token):
         rows=rows,
         manual_count=sum(item.indicator.is_manual for item in report.indicators),
         coverage=report.coverage.get(village.id) or Coverage(),
+        unnamed=privacy.households_without_consent(village.commune_id, village.id),
         needed=pages.still_needed,
         states=household_services.status_counts(household_services.village_rows(village.id)),
         state_labels=visit_status.LABELS,
@@ -167,6 +169,7 @@ def commune_dashboard(commune_token):
         has_manual=any(i.indicator.is_manual for i in report.indicators),
         days=days,
         progress=progress,
+        unnamed=privacy.households_without_consent(commune.id),
     )
 
 

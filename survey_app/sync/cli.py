@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import click
+from flask import current_app
 
+from survey_app.config import MIN_SYNC_RETENTION_DAYS
 from survey_app.sync import services
 from survey_app.timeutil import utcnow
 from survey_app.transactions import unit_of_work
@@ -13,9 +15,15 @@ def register(bp) -> None:
     """Attach the commands to the sync blueprint (group ``sync``)."""
 
     @bp.cli.command("prune")
-    @click.option("--days", type=click.IntRange(min=7), default=180, show_default=True)
-    def prune(days: int) -> None:
+    @click.option(
+        "--days",
+        type=click.IntRange(min=MIN_SYNC_RETENTION_DAYS),
+        default=None,
+        help="Default: SYNC_RETENTION_DAYS (180 unless set)",
+    )
+    def prune(days: int | None) -> None:
         """Delete pushed changes older than DAYS (answers to replays, refused conflicts)."""
+        days = days or current_app.config["SYNC_RETENTION_DAYS"]
         with unit_of_work():
             removed = services.prune(utcnow() - timedelta(days=days))
         click.echo(f"Đã xóa {removed} thay đổi đồng bộ cũ hơn {days} ngày.")

@@ -3,7 +3,9 @@
 A change runs in its own savepoint. It first claims its ``change_id`` by inserting a SyncChange
 row (unique constraint), then saves through the household services. A refused change rolls the
 savepoint back, so it leaves nothing behind. A replay, or a twin request that lost the race for the
-unique constraint, gets the stored result, byte for byte, and touches nothing.
+unique constraint, gets the stored result, byte for byte, and touches nothing — as long as the
+user may still see the household: a replay re-checks access, because a stored conflict holds the
+whole household record.
 """
 
 from sqlalchemy import delete, select
@@ -88,7 +90,17 @@ def _replay(stored: SyncChange, user) -> dict:
     if stored.user_id != user.id:
         message = "Mã thay đổi này đã được dùng cho một thay đổi khác. Hãy tạo mã mới."
         return invalid(stored.change_id, {"change_id": [message]})
+    if not _still_visible(user, stored.household_token):
+        return not_found(stored.change_id, "household")
     return stored.result
+
+
+def _still_visible(user, household_token: str) -> bool:
+    """Whether the household is in one of ``user``'s villages now (not when the change ran)."""
+    stmt = select(Household.id).where(
+        Household.token == household_token, Household.village_id.in_(village_ids_stmt(user))
+    )
+    return db.session.scalar(stmt) is not None
 
 
 def _apply_once(user, change: dict, raw: dict, retry: bool = True) -> dict:

@@ -57,6 +57,17 @@ def limit(name: str) -> int:
     return current_app.config.get(name, LIMITS[name])
 
 
+def client_limits() -> dict:
+    """The limits a client keeps to; sent by the session answer and the pages' #sync-config."""
+    return {
+        "max_changes": limit("SYNC_MAX_CHANGES"),
+        "max_body_bytes": limit("SYNC_MAX_BODY_BYTES"),
+        "max_members": MAX_MEMBERS,
+        "pull_limit": limit("SYNC_PULL_LIMIT"),
+        "pull_max_limit": limit("SYNC_PULL_MAX_LIMIT"),
+    }
+
+
 def error(status: int, code: str, message: str | None = None, **extra):
     response = jsonify(error=code, message=message or MESSAGES.get(status, ""), **extra)
     response.status_code = status
@@ -131,13 +142,7 @@ def session():
         },
         csrf_token=generate_csrf(),
         villages=[_village_json(v) for v in _villages()],
-        limits={
-            "max_changes": limit("SYNC_MAX_CHANGES"),
-            "max_body_bytes": limit("SYNC_MAX_BODY_BYTES"),
-            "max_members": MAX_MEMBERS,
-            "pull_limit": limit("SYNC_PULL_LIMIT"),
-            "pull_max_limit": limit("SYNC_PULL_MAX_LIMIT"),
-        },
+        limits=client_limits(),
         server_time=iso_utc(utcnow()),
     )
 

@@ -5,7 +5,9 @@ import threading
 from openpyxl import load_workbook
 
 from aggregation.documents import ExportRequest
+from survey_app import jobs
 from survey_app.exports import services
+from survey_app.exports.models import ExportJob
 from survey_app.extensions import db
 from tests import builders
 from tests.browser.conftest import login, run_axe, screenshot
@@ -43,7 +45,7 @@ def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_pa
     request = ExportRequest(world.commune, SET, YEAR, village=world.thon2)
     job = services.start_job(world.officer, request, "xlsx", tmp_path)
     db.session.commit()
-    services._set(job.id, status="running", done=30, total=120)  # as the thread reports it
+    jobs.set_state(ExportJob, job.id, status="running", done=30, total=120)  # as the thread does
     login(page, base_url, "canbo", builders.PASSWORD)
     page.goto(f"{base_url}/xuat/{job.token}/")
     assert page.get_attribute("progress[data-bar]", "value") == "25"

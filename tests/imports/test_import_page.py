@@ -21,7 +21,7 @@ TEMPLATE_URL = "/quan-ly/nhap-du-lieu/mau.xlsx"
 
 
 def upload(client, data: bytes, name="ho.csv", **fields):
-    files = {"file": (io.BytesIO(data), name), **fields}
+    files = {"file": (io.BytesIO(data), name), "consent": "y", **fields}
     return client.post(URL, data=files, content_type="multipart/form-data")
 
 

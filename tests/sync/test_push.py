@@ -7,6 +7,7 @@ from sqlalchemy import select
 from household_forms import rules
 from survey_app.extensions import db
 from survey_app.households.models import Person
+from survey_app.households.services import MA_HO_TAKEN
 from survey_app.sync.models import SyncChange
 from tests.sync.conftest import (
     PUSH,
@@ -126,7 +127,7 @@ def test_invalid_changes_write_nothing_and_others_still_apply(phone, world):
         "data.members.0.ngay_sinh": [rules.BIRTH_MESSAGES["impossible"].format(text="31/02/1990")]
     }
     assert results[2]["errors"] == {"data.consent": ["Cần hộ đồng ý trước khi ghi thông tin."]}
-    assert "đã có trong xã" in results[3]["errors"]["data.ma_ho"][0]
+    assert results[3]["errors"] == {"data.ma_ho": [MA_HO_TAKEN]}
     households, people, audits, changes = counts()
     # Only the good change wrote: one SyncChange, the household's audit row, nothing created.
     assert (households, people, changes) == (before[0], before[1], before[3] + 1)
