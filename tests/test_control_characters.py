@@ -35,7 +35,9 @@ def test_import_reports_each_text_cell_with_a_control_character(control):
 def test_an_import_with_a_control_character_writes_nothing(world):
     before = db.session.scalar(select(func.count()).select_from(Household))
     data = csv_bytes([_row(), _row(**{"Mã hộ": "C-2", "Chủ hộ": "Nguyễn\x00 Văn"})])
-    outcome = imports.import_file(None, world.commune, "ho.csv", data, date(2025, 6, 15))
+    outcome = imports.import_file(
+        None, world.commune, "ho.csv", data, date(2025, 6, 15), consent_by="Cán bộ xã"
+    )
     assert outcome.summary is None and [e.reason for e in outcome.errors] == [rules.CONTROL]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Household)) == before
