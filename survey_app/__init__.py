@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from survey_app import compression, config, errors
+from survey_app.accounts import throttle
 from survey_app.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    throttle.register(app)
 
     _register_blueprints(app)
     _register_commands(app)
@@ -64,6 +66,7 @@ def _optional_blueprints():
     """Blueprints of other areas, registered here so each area owns its own module."""
     from survey_app.admin import views as admin_views
     from survey_app.assistance import views as assistance_views
+    from survey_app.devices import views as device_views
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
@@ -80,6 +83,7 @@ def _optional_blueprints():
         offline_views,
         assistance_views,
         plate_views,
+        device_views,
     ]
 
 

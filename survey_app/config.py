@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -13,7 +14,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Both bounds hold on the server too: each sign-in is a row with its own expiry
+    # (survey_app/devices/sessions.py), whatever the cookie says.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SIGNED_IN_LIFETIME = timedelta(hours=12)  # a sign-in without "Ghi nhớ"
+    SIGNIN_CODE_LIFETIME = timedelta(minutes=15)  # a sign-in QR
+    # Sign-in throttling (Flask-Limiter): failed attempts only; memory here, Redis in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on the 429 answer
+    SIGNIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    # One commune office or mobile carrier may put many volunteers behind one address.
+    SIGNIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
     HOUSEHOLDS_PER_PAGE = 50
     # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
@@ -51,6 +62,8 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

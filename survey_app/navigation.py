@@ -15,6 +15,7 @@ NAV = (
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
     ("exports.index", "Xuất danh sách", (*STAFF, VILLAGE_HEAD)),
+    ("devices.index", "Thiết bị đăng nhập", (*STAFF, VILLAGE_HEAD)),
 )
 
 

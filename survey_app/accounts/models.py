@@ -62,6 +62,14 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        """The secret of this sign-in's server-side session: what Flask-Login's cookies carry."""
+        # Never the user id: a cookie must stop working when its session ends (devices/sessions.py).
+        secret = getattr(self, "session_secret", None)
+        if secret is None:
+            raise RuntimeError("sign in through survey_app.devices.sessions.start()")
+        return secret
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
