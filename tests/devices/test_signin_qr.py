@@ -128,3 +128,12 @@ def test_staff_see_the_device_and_sign_it_out(app, world):
     assert officer.post(f"/thiet-bi/phien/{device.token}/dang-xuat").status_code == 302
     assert phone.get("/api/sync/session").status_code == 401
     assert 'device-name">SM-A105F' not in officer.get("/thiet-bi").text
+
+
+def test_the_devices_page_lists_the_people_one_looks_after(app, world):
+    head = _as(app, "truongthon1").get("/thiet-bi").text
+    assert 'id="u-tnv1"' in head
+    assert 'id="u-tnv2"' not in head and 'id="u-truongthon1"' not in head
+    officer = _as(app, "canbo").get("/thiet-bi").text
+    assert all(f'id="u-{name}"' in officer for name in ("tnv1", "tnv2", "truongthon1"))
+    assert 'id="u-canbo2"' not in officer

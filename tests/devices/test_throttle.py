@@ -67,3 +67,10 @@ def test_a_failed_sign_in_is_audited_without_the_password(app, world):
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "login_failed"))
     assert row.details == {"username": " Không-có-ai "} and row.user_id is None
     assert "bi-mat-123" not in str(row.details)
+
+
+def test_guessing_sign_in_qr_links_is_throttled_per_address(app, world):
+    app.config["SIGNIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    client = app.test_client()
+    codes = [client.post(f"/dang-nhap/qr/doan-bua-{k}").status_code for k in range(4)]
+    assert codes == [410, 410, 410, 429]
