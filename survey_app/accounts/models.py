@@ -70,6 +70,14 @@ class User(UserMixin, db.Model):
             raise RuntimeError("sign in through survey_app.devices.sessions.start()")
         return secret
 
+    def __eq__(self, other) -> bool:
+        # UserMixin compares get_id(), which now names a sign-in, not the person.
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__  # as UserMixin's (one object per row in a session)
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active

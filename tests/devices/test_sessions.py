@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from survey_app.accounts import services as accounts
 from survey_app.audit import AuditLog
+from survey_app.devices import sessions
 from survey_app.devices.models import UserSession
 from survey_app.extensions import db
 from tests.devices.conftest import cookies_of, fresh_client
-from tests.devices.support import ANDROID
+from tests.devices.support import ANDROID, signed_in_secret
 
 SYNC = "/api/sync/session"
 
@@ -137,3 +138,9 @@ def test_sign_in_rotates_the_session_and_its_csrf_token(app, world):
     with client.session_transaction() as session:
         assert session["csrf_token"] != before
         assert "planted" not in session
+
+
+def test_users_compare_by_person_not_by_sign_in(app, world):
+    first, second = signed_in_secret(world.vol1), signed_in_secret(world.vol1)
+    assert sessions.load(first) == sessions.load(second) == world.vol1
+    assert world.vol1 != world.vol2
