@@ -23,6 +23,7 @@ from survey_app.devices.sessions import secret_hash
 from survey_app.extensions import db
 from survey_app.plates.services import public_base_url
 from survey_app.timeutil import utcnow
+from survey_app.tokens import new_token
 
 
 class CodeError(ValueError):
@@ -50,11 +51,15 @@ def issue(actor: User, volunteer: User) -> SignInCode:
         raise CodeError("Chỉ cấp mã cho thành viên đang làm việc ở thôn của bạn.")
     for old in pending_for(volunteer.id):
         revoke(actor, old)
-    code = SignInCode(user_id=volunteer.id, issued_by_id=actor.id, secret_hash="")
-    code.expires_at = utcnow() + current_app.config["SIGNIN_CODE_LIFETIME"]
+    token = new_token()
+    code = SignInCode(
+        token=token,
+        secret_hash=secret_hash(secret_for(token)),
+        user_id=volunteer.id,
+        issued_by_id=actor.id,
+        expires_at=utcnow() + current_app.config["SIGNIN_CODE_LIFETIME"],
+    )
     db.session.add(code)
-    db.session.flush()
-    code.secret_hash = secret_hash(secret_for(code.token))
     db.session.flush()
     audit.record(actor, "signin_qr_issue", "user", volunteer.id, code=code.token)
     return code
@@ -62,9 +67,13 @@ def issue(actor: User, volunteer: User) -> SignInCode:
 
 def pending_for(user_id: int) -> list[SignInCode]:
     """Codes of this user that could still be used."""
-    now = utcnow()
-    rows = db.session.scalars(select(SignInCode).where(SignInCode.user_id == user_id))
-    return [code for code in rows if code.usable(now)]
+    stmt = select(SignInCode).where(
+        SignInCode.user_id == user_id,
+        SignInCode.used_at.is_(None),
+        SignInCode.revoked_at.is_(None),
+        SignInCode.expires_at > utcnow(),
+    )
+    return list(db.session.scalars(stmt))
 
 
 def revoke(actor: User, code: SignInCode) -> None:
