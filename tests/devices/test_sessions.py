@@ -144,3 +144,12 @@ def test_users_compare_by_person_not_by_sign_in(app, world):
     first, second = signed_in_secret(world.vol1), signed_in_secret(world.vol1)
     assert sessions.load(first) == sessions.load(second) == world.vol1
     assert world.vol1 != world.vol2
+
+
+def test_sign_out_everywhere_ends_every_device_of_the_user(app, world):
+    phone, laptop = _sign_in(app, "tnv1"), _sign_in(app, "tnv1")
+    old = cookies_of(phone)
+    assert laptop.post("/dang-xuat/moi-thiet-bi").status_code == 302
+    _refused_everywhere(app, old)
+    assert laptop.get(SYNC).status_code == 401
+    assert _sign_in(app, "tnv1").get(SYNC).status_code == 200  # a new sign-in still works
