@@ -6,6 +6,7 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import compression, config, errors
 from survey_app.accounts import throttle
@@ -24,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXY_COUNT"]:  # the phone's address, for the sign-in throttle
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXY_COUNT"])
 
     from survey_app import models  # noqa: F401  (register every table)
 
@@ -31,9 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    throttle.register(app)
 
     _register_blueprints(app)
+    throttle.register(app)
     _register_commands(app)
     _register_template_helpers(app)
     errors.register(app)

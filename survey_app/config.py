@@ -30,6 +30,9 @@ class Defaults:
     # Start of the links printed in door-plate QR codes ("https://khaosat.example.vn"); unset:
     # the host of the request that prints the sheet (survey_app/plates/services.py).
     PUBLIC_BASE_URL = None
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: none); the
+    # sign-in throttle counts per address and must see the phone's, not the proxy's.
+    TRUSTED_PROXY_COUNT = 0
 
 
 def _secret_key(instance_path: str) -> str:
@@ -64,6 +67,8 @@ def load(app, overrides: dict | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("TRUSTED_PROXY_COUNT"):
+        app.config["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

@@ -11,8 +11,6 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
-limiter = Limiter(key_func=get_remote_address)
-
 FAILED = "_signin_failed"
 
 
@@ -42,13 +40,6 @@ def per_address() -> str:
     return current_app.config["SIGNIN_LIMIT_PER_ADDRESS"]
 
 
-def signin_limits(view):
-    """Both limits on a sign-in view, checked on POST, deducted on failure only."""
-    for limit, key in ((per_account, account_key), (per_address, address_key)):
-        view = limiter.limit(limit, key_func=key, methods=["POST"], deduct_when=failed)(view)
-    return view
-
-
 def check_unknown(password: str) -> None:
     """Hash ``password`` against a dummy hash made with the real settings, so an unknown
     username costs the same time as a known one (no user enumeration by timing)."""
@@ -74,14 +65,22 @@ def too_many(exc: RateLimitExceeded):
     return render_template("errors.html", code=429, title="Tạm khóa đăng nhập", text=text), 429
 
 
+# Which views are throttled, by which limits. Both are checked on POST and counted on failure.
+LIMITS = {
+    "accounts.login": ((per_account, account_key), (per_address, address_key)),
+    "devices.qr_signin": ((per_address, address_key),),  # its secret cannot be guessed anyway
+}
+
+
 def register(app) -> None:
-    """Bind the limiter to ``app`` and install the 429 page."""
-    limiter.init_app(app)
+    """Give ``app`` its own limiter (its own store and switch: no state shared between apps),
+    wrap the sign-in views in their limits and install the 429 page. After the blueprints."""
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    # The wrappers hold the limiter weakly, and a disabled one is not kept by Flask-Limiter.
+    app.extensions["signin_limiter"] = limiter
+    for endpoint, limits in LIMITS.items():
+        view = app.view_functions[endpoint]
+        for limit, key in limits:
+            view = limiter.limit(limit, key_func=key, methods=["POST"], deduct_when=failed)(view)
+        app.view_functions[endpoint] = view
     app.register_error_handler(RateLimitExceeded, too_many)
-
-
-def address_limit(view):
-    """The per-address limit alone (a sign-in QR's page: its secret cannot be guessed anyway)."""
-    return limiter.limit(per_address, key_func=address_key, methods=["POST"], deduct_when=failed)(
-        view
-    )

@@ -51,7 +51,6 @@ def _check(username: str, password: str) -> User | None:
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
-@throttle.signin_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("index"))

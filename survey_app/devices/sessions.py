@@ -88,7 +88,7 @@ def end(actor, row: UserSession, reason: str) -> None:
     if row.ended_at is None:
         row.ended_at, row.ended_reason = utcnow(), reason
         db.session.flush()
-        action = "logout" if reason == "logout" else "session_end"
+        action = "logout" if reason == "logout" else "device_sign_out"
         audit.record(actor, action, "user", row.user_id, session=row.token, reason=reason)
 
 

@@ -106,7 +106,6 @@ def sign_out(session_token):
 
 
 @bp.route("/dang-nhap/qr/<secret>", methods=["GET", "POST"])
-@throttle.address_limit
 def qr_signin(secret):
     """Landing page of a sign-in QR: who it signs in; the button spends the code."""
     found = signin_codes.find(secret)

@@ -75,7 +75,7 @@ def test_staff_sign_out_of_one_device_leaves_the_others(app, world):
     _refused_everywhere(app, cookies_of(phone))
     assert laptop.get(SYNC).status_code == 200
     actions = db.session.scalars(select(AuditLog.action)).all()
-    assert "session_end" in actions
+    assert "device_sign_out" in actions
 
 
 @pytest.mark.parametrize("change", ["lock", "role", "villages"])
