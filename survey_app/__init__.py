@@ -6,8 +6,10 @@ from flask import Flask, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from survey_app import compression, config, errors
+from survey_app.accounts import throttle
 from survey_app.extensions import csrf, db, login_manager, migrate
 from survey_app.transactions import SurveyApp
 
@@ -24,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXY_COUNT"]:  # the phone's address, for the sign-in throttle
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["TRUSTED_PROXY_COUNT"]
+        )
 
     from survey_app import models  # noqa: F401  (register every table)
 
@@ -33,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     _register_blueprints(app)
+    throttle.register(app)
     _register_commands(app)
     _register_template_helpers(app)
     errors.register(app)
@@ -66,6 +73,7 @@ def _optional_blueprints():
     from survey_app.admin import views as admin_views
     from survey_app.assistance import views as assistance_views
     from survey_app.auditing import views as audit_views
+    from survey_app.devices import views as device_views
     from survey_app.exports import views as export_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
@@ -85,6 +93,7 @@ def _optional_blueprints():
         plate_views,
         audit_views,
         privacy_views,
+        device_views,
     ]
 
 

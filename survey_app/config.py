@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -13,7 +14,17 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Both bounds hold on the server too: each sign-in is a row with its own expiry
+    # (survey_app/devices/sessions.py), whatever the cookie says.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SIGNED_IN_LIFETIME = timedelta(hours=12)  # a sign-in without "Ghi nhớ"
+    SIGNIN_CODE_LIFETIME = timedelta(minutes=15)  # a sign-in QR
+    # Sign-in throttling (Flask-Limiter): failed attempts only; memory here, Redis in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on the 429 answer
+    SIGNIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    # One commune office or mobile carrier may put many volunteers behind one address.
+    SIGNIN_LIMIT_PER_ADDRESS = "60 per 15 minutes"
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024  # import files
     # Page imports of larger files run as background jobs with progress (imports/jobs.py).
     IMPORT_INLINE_BYTES = 256 * 1024
@@ -26,6 +37,9 @@ class Defaults:
     PUBLIC_BASE_URL = None
     # Days `flask sync prune` keeps the changes phones pushed (they hold personal data).
     SYNC_RETENTION_DAYS = 180
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: none); the
+    # sign-in throttle counts per address and must see the phone's, not the proxy's.
+    TRUSTED_PROXY_COUNT = 0
 
 
 MIN_SYNC_RETENTION_DAYS = 7  # a phone offline for a week can still replay its changes
@@ -81,6 +95,10 @@ def load(app, overrides: dict | None) -> None:
     for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_INLINE_BYTES"):
         if os.environ.get(name, "").isascii() and os.environ.get(name, "").isdecimal():
             app.config[name] = int(os.environ[name])
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("TRUSTED_PROXY_COUNT"):
+        app.config["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if overrides:

@@ -3,6 +3,7 @@
 from survey_app.accounts.models import User, user_village  # noqa: F401
 from survey_app.assistance.models import ClassAttendance, HelpRecord, TrainingClass  # noqa: F401
 from survey_app.audit import AuditLog  # noqa: F401
+from survey_app.devices.models import SignInCode, UserSession  # noqa: F401
 from survey_app.exports.models import ExportJob  # noqa: F401
 from survey_app.households.models import Household, Person  # noqa: F401
 from survey_app.imports.models import ImportJob  # noqa: F401

@@ -18,6 +18,7 @@ NAV = (
     ("auditing.log", "Nhật ký thao tác", STAFF),
     ("privacy.people", "Dữ liệu một người", STAFF),
     ("privacy.policy", "Chính sách dữ liệu", ROLES),
+    ("devices.index", "Thiết bị đăng nhập", LEADERS),
 )
 
 

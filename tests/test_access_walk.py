@@ -21,6 +21,7 @@ from survey_app.extensions import db
 from tests import builders
 from tests.assistance.support import walk_training_class
 from tests.conftest import _wipe
+from tests.devices import support as devices
 from tests.exports.support import walk_export_job
 from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
@@ -48,9 +49,12 @@ KINDS = {
     "own_import":    (LOGIN,     NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     # door plates are printed and revoked by staff of the place and the village's head
     "plate_printer": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    # devices and sign-in QR codes: staff and village heads, for the people of their villages
+    "device_list":   (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, OK),
+    "device_keeper": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
 }  # fmt: skip
 
-WALK_USER = "tnv.walk"  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
+WALK_USER = devices.WALK_USER  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
 
 
 class Check:
@@ -68,6 +72,14 @@ EXPECTED: dict[str, Check] = {
     "healthz": Check("public"),
     "accounts.login": Check("public"),
     "accounts.logout": Check("login"),
+    "accounts.logout_everywhere": Check("login"),
+    "devices.index": Check("device_list"),
+    "devices.issue_code": Check("device_keeper"),
+    "devices.code": Check("device_keeper", code_token=devices.walk_signin_code),
+    "devices.code_png": Check("device_keeper", code_token=devices.walk_signin_code),
+    "devices.revoke_code": Check("device_keeper", code_token=devices.walk_signin_code),
+    "devices.sign_out": Check("device_keeper", session_token=devices.walk_device),
+    "devices.qr_signin": Check("public", secret=devices.walk_signin_secret),
     "households.my_villages": Check("login"),
     "households.village": Check("own_village"),
     "households.new_household": Check("own_village"),
@@ -172,7 +184,14 @@ class Walk:
         builders.make_user(WALK_USER, "volunteer", world.commune, [world.thon1])
         db.session.commit()
         walk_training_class(world)  # before the snapshot, so each restore keeps the class
-        self.users = {role: getattr(world, role).id for role in ROLES if role != "anonymous"}
+        devices.walk_signin_code(world)
+        devices.walk_device(world)
+        # Each role's sign-in is a session row; the cookie carries its secret, not the user id.
+        self.secrets = {
+            role: devices.signed_in_secret(getattr(world, role))
+            for role in ROLES
+            if role != "anonymous"
+        }
         self.snapshot = {
             table: [dict(row._mapping) for row in db.session.execute(select(table))]
             for table in db.metadata.sorted_tables
@@ -192,7 +211,7 @@ class Walk:
         client = self.app.test_client()
         if role != "anonymous":  # sign in without hashing a password for every request
             with client.session_transaction() as session:
-                session["_user_id"] = str(self.users[role])
+                session["_user_id"] = self.secrets[role]
                 session["_fresh"] = True
         return client
 

@@ -1,7 +1,7 @@
 """privacy: register consent on households, anonymisation mark, retention per commune
 
 Revision ID: 0009_privacy
-Revises: 0007_plates
+Revises: 0008_sessions
 Create Date: 2026-12-03 23:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_privacy"
-down_revision = "0007_plates"
+down_revision = "0008_sessions"
 branch_labels = None
 depends_on = None
 

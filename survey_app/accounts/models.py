@@ -63,6 +63,22 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        """The secret of this sign-in's server-side session: what Flask-Login's cookies carry."""
+        # Never the user id: a cookie must stop working when its session ends (devices/sessions.py).
+        secret = getattr(self, "session_secret", None)
+        if secret is None:
+            raise RuntimeError("sign in through survey_app.devices.sessions.start()")
+        return secret
+
+    def __eq__(self, other) -> bool:
+        # UserMixin compares get_id(), which now names a sign-in, not the person.
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = object.__hash__  # as UserMixin's (one object per row in a session)
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active

@@ -11,6 +11,7 @@ from survey_app.accounts.models import (
     VOLUNTEER,
     User,
 )
+from survey_app.devices import sessions
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Village
 from survey_app.transactions import ServiceError
@@ -100,6 +101,9 @@ def update_user(actor, user: User, full_name: str, phone: str | None, role: str,
     db.session.flush()
     new = _snapshot(user)
     changed = {k: v for k, v in new.items() if old[k] != v}
+    if "role" in changed or "villages" in changed:
+        # What the user may see changed: their phones sign in again and pull afresh.
+        sessions.end_all(actor, user, "role_or_villages")
     if changed:
         audit.record(
             actor,
@@ -149,6 +153,7 @@ def reset_password(actor, user: User, password: str) -> User:
     user.set_password(password)
     db.session.flush()
     audit.record(actor, "reset_password", "user", user.id, username=user.username)
+    sessions.end_all(actor, user, "password_reset")
     return user
 
 
@@ -159,6 +164,8 @@ def set_user_active(actor, user: User, active: bool) -> User:
             _not_self(actor, user, "khóa")
         user.active = active
         db.session.flush()
+        if not active:
+            sessions.end_all(actor, user, "deactivated")
         action = "reactivate" if active else "deactivate"
         audit.record(
             actor,

@@ -1,0 +1,46 @@
+"""Finding 3: with the production password hash (scrypt), a wrong password for a known user
+and any password for an unknown one take the same time (medians within 20%)."""
+
+import statistics
+import time
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from survey_app.extensions import db
+from tests import builders
+from tests.conftest import _close, make_app
+
+ROUNDS = 7
+
+
+@pytest.fixture
+def production_hash_app(sqlite_url):
+    # The suite's cheap pbkdf2:1000 would hide the difference; the limiter would stop the tries.
+    app = make_app(sqlite_url, PASSWORD_HASH_METHOD="scrypt", RATELIMIT_ENABLED=False)
+    with app.app_context():
+        commune = builders.make_commune()
+        builders.make_user("tnv1", "volunteer", commune, [builders.make_village(commune, "Thôn 1")])
+        db.session.commit()
+        yield app
+        _close(app)
+
+
+def _seconds(client, username: str) -> float:
+    start = time.perf_counter()
+    response = client.post("/dang-nhap", data={"username": username, "password": "sai-mat-khau"})
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200 and "không đúng" in response.text
+    return elapsed
+
+
+def test_unknown_and_known_usernames_answer_in_the_same_time(production_hash_app):
+    client = production_hash_app.test_client()
+    assert generate_password_hash("x").startswith("scrypt:")  # werkzeug's default, as deployed
+    _seconds(client, "tnv1"), _seconds(client, "khong-co-ai")  # warm-up (the dummy hash)
+    known, unknown = [], []
+    for _ in range(ROUNDS):  # interleaved, so load from other processes hits both alike
+        known.append(_seconds(client, "tnv1"))
+        unknown.append(_seconds(client, "khong-co-ai"))
+    known_median, unknown_median = statistics.median(known), statistics.median(unknown)
+    assert abs(known_median - unknown_median) <= 0.2 * known_median, (known, unknown)
