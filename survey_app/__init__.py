@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from survey_app import compression, config, errors
+from survey_app import compression, config, errors, security
 from survey_app.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     errors.register(app)
     compression.register(app)
+    security.register(app)
 
     @app.get("/")
     def index():
