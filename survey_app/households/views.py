@@ -41,6 +41,10 @@ from survey_app.timeutil import vn_today
 bp = Blueprint("households", __name__)
 
 LIST_ARGS = ("q", "tt", "trang")
+# What the list remembers for "back" and after "Lưu": the filter and page, never the search
+# words. They are names, and Flask's session cookie is signed, not encrypted: anyone holding
+# the phone or a copy of the cookie could read them.
+REMEMBERED = ("tt", "trang")
 
 
 @bp.get("/thon/")
@@ -63,7 +67,7 @@ def my_villages():
 def village(village_token):
     village = get_village_or_404(village_token)
     args = {key: request.args.get(key, "").strip() for key in LIST_ARGS}
-    session["ds"] = [village.token, {k: v for k, v in args.items() if v}]
+    session["ds"] = [village.token, {k: v for k, v in args.items() if v and k in REMEMBERED}]
     rows = services.village_rows(village.id)
     found = services.search_rows(rows, args["q"], args["tt"])
     after = request.args.get("sau")
