@@ -209,7 +209,8 @@ def _saved(household, back: str | None = None):
     detail = visit_status.LABELS[status]
     if status in (visit_status.COMPLETE, visit_status.PARTIAL):
         detail += f", đã trả lời {done.answered}/{done.total} câu"
-    flash(f"Đã lưu hộ {household.ma_ho} – {household.chu_ho} ({detail}).", "success")
+    # The code, not the head's name: the message waits in the session cookie for one redirect.
+    flash(f"Đã lưu hộ {household.ma_ho} ({detail}).", "success")
     back = _safe_back(back)
     if back:
         return redirect(back)

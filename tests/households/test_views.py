@@ -179,15 +179,28 @@ def test_list_filter_is_remembered_for_back_and_after_save(client, vol1):
     assert response.location.startswith(f"{list_url}?tt=chua&sau=")
 
 
+def _session_text(client) -> str:
+    """The session cookie as anyone holding it can read it (signed, not encrypted)."""
+    value = client.get_cookie("session").value
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if value.startswith(".") else raw).decode()
+
+
 def test_search_words_stay_out_of_the_session_cookie(client, vol1):
     """Flask's session cookie is readable by whoever holds it: a searched name must not be in it."""
     client.get(f"/thon/{vol1.thon1.token}/", query_string={"q": "Nguyễn Bình", "tt": "chua"})
-    cookie = client.get_cookie("session")
-    payload = cookie.value.lstrip(".").split(".")[0]
-    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    text = (zlib.decompress(raw) if cookie.value.startswith(".") else raw).decode()
+    text = _session_text(client)
     assert '"tt":"chua"' in text.replace(" ", "")
     assert "Nguy" not in text and "q" not in json.loads(text)["ds"][1]
+
+
+def test_saved_message_in_the_session_cookie_names_no_one(client, vol1):
+    data = form_payload(version=1, ma_ho="HK-001", chu_ho="Trịnh Văn Quyết")
+    data |= {"m-0-token": vol1.hh1.members[0].token, "m-0-ho_ten": "Trịnh Văn Quyết"}
+    assert client.post(f"/ho/{vol1.hh1.token}", data=data).status_code == 302
+    text = json.dumps(json.loads(_session_text(client)), ensure_ascii=False)
+    assert "Đã lưu hộ HK-001" in text and "Quyết" not in text
 
 
 @pytest.mark.parametrize(
