@@ -19,6 +19,7 @@ COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
 COPY docker/boot.sh ./boot.sh
+COPY gunicorn.conf.py ./
 
 RUN useradd --create-home --uid 10001 survey && mkdir -p /app/instance && chown survey /app/instance
 USER survey

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Where `make run` listens: this machine only, unless HOST=0.0.0.0 opens it to the network.
+HOST ?= 127.0.0.1
 
 .PHONY: run test test-js lint lock lock-upgrade hooks
 
@@ -40,7 +42,8 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(BIN)/.installed
 	$(BIN)/flask --app survey_app db upgrade
 	$(BIN)/flask --app survey_app load-demo
-	exec $(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --access-logfile - 'survey_app:create_app()'
+	exec env SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --config gunicorn.conf.py \
+	  --bind $(HOST):$(PORT) --workers 2 'survey_app:create_app()'
 
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js test-js
 	$(BIN)/pytest

@@ -2,5 +2,5 @@
 # Container entry point: bring the schema up to date, then hand the process over to gunicorn.
 set -e
 flask --app survey_app db upgrade
-exec gunicorn --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_WORKERS:-3}" \
-  --access-logfile - 'survey_app:create_app()'
+exec gunicorn --config gunicorn.conf.py --bind "0.0.0.0:${PORT:-8000}" \
+  --workers "${WEB_WORKERS:-3}" 'survey_app:create_app()'

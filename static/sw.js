@@ -42,17 +42,22 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
+/* The page's look comes from the shell's stylesheet (cached at install) and it carries the
+   pages' Content-Security-Policy: no inline style, nothing to run. */
+var OFFLINE_CSP = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 function offlinePage(saved) {
   return new Response(
     "<!doctype html><html lang=vi><meta charset=utf-8>" +
     "<meta name=viewport content='width=device-width, initial-scale=1'>" +
-    "<title>Không có mạng</title><main style='font:18px/1.5 sans-serif;padding:16px;max-width:36em'>" +
-    "<h1 style='font-size:1.4rem'>Không có mạng</h1><p>" +
+    "<link rel=stylesheet href='/static/css/app.css'>" +
+    "<title>Không có mạng</title><main id=main>" +
+    "<h1>Không có mạng</h1><p>" +
     (saved ? "Trang này chưa được lưu trên máy." : "Trang này cần có mạng.") +
     " Khi có mạng, hãy tải lại trang. Danh sách hộ và phiếu khảo sát vẫn dùng được trên máy.</p>" +
-    "<p><a href='/thon/' style='display:inline-block;padding:12px 0;min-height:48px'>" +
-    "Về Thôn của tôi</a></p></main></html>",
-    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    "<p><a class='btn btn-block' href='/thon/'>Về Thôn của tôi</a></p></main></html>",
+    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8",
+                              "Content-Security-Policy": OFFLINE_CSP } });
 }
 
 function fromCacheFirst(request) {

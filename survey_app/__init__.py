@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey_app import compression, config, errors
+from survey_app import compression, config, errors, security
 from survey_app.accounts import throttle
 from survey_app.extensions import csrf, db, login_manager, migrate
 from survey_app.transactions import SurveyApp
@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     errors.register(app)
     compression.register(app)
+    security.register(app)
 
     @app.get("/")
     def index():

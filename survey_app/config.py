@@ -11,6 +11,10 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may keep a form open for hours between houses
     SESSION_COOKIE_HTTPONLY = True
+    # Secure unless SESSION_COOKIE_SECURE=0 (make run's plain-HTTP demo): a session cookie sent
+    # over plain HTTP on a commune's Wi-Fi is a signed-in session for whoever listens.
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -87,9 +91,9 @@ def load(app, overrides: dict | None) -> None:
         "sqlite:///" + str(Path(app.instance_path) / "survey.db")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(url)
-    if os.environ.get("SESSION_COOKIE_SECURE") == "1":
-        app.config["SESSION_COOKIE_SECURE"] = True
-        app.config["REMEMBER_COOKIE_SECURE"] = True
+    if os.environ.get("SESSION_COOKIE_SECURE") == "0":
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
     if sync_retention_days() is not None:
         app.config["SYNC_RETENTION_DAYS"] = sync_retention_days()
     for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_INLINE_BYTES"):

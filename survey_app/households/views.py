@@ -42,6 +42,10 @@ from survey_app.transactions import refuse
 bp = Blueprint("households", __name__)
 
 LIST_ARGS = ("q", "tt", "trang")
+# What the list remembers for "back" and after "Lưu": the filter and page, never the search
+# words. They are names, and Flask's session cookie is signed, not encrypted: anyone holding
+# the phone or a copy of the cookie could read them.
+REMEMBERED = ("tt", "trang")
 
 
 @bp.get("/thon/")
@@ -64,7 +68,7 @@ def my_villages():
 def village(village_token):
     village = get_village_or_404(village_token)
     args = {key: request.args.get(key, "").strip() for key in LIST_ARGS}
-    session["ds"] = [village.token, {k: v for k, v in args.items() if v}]
+    session["ds"] = [village.token, {k: v for k, v in args.items() if v and k in REMEMBERED}]
     rows = services.village_rows(village.id)
     found = services.search_rows(rows, args["q"], args["tt"])
     after = request.args.get("sau")
@@ -195,7 +199,8 @@ def _saved(household, back: str | None = None):
     detail = visit_status.LABELS[status]
     if status in (visit_status.COMPLETE, visit_status.PARTIAL):
         detail += f", đã trả lời {done.answered}/{done.total} câu"
-    flash(f"Đã lưu hộ {household.ma_ho} – {household.chu_ho} ({detail}).", "success")
+    # The code, not the head's name: the message waits in the session cookie for one redirect.
+    flash(f"Đã lưu hộ {household.ma_ho} ({detail}).", "success")
     back = _safe_back(back)
     if back:
         return redirect(back)

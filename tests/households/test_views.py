@@ -1,7 +1,10 @@
 """The volunteer's pages through the test client: list, search, household form, access."""
 
+import base64
 import gzip
+import json
 import re
+import zlib
 
 import pytest
 from sqlalchemy import func, select
@@ -183,16 +186,40 @@ def test_remove_member_on_save(client, vol1):
     assert db.session.scalar(select(Person).where(Person.token == old.token)) is None
 
 
-def test_list_search_is_remembered_for_back_and_after_save(client, vol1):
+def test_list_filter_is_remembered_for_back_and_after_save(client, vol1):
     list_url = f"/thon/{vol1.thon1.token}/"
     client.get(list_url, query_string={"q": "binh", "tt": "chua"})
     page = client.get(f"/ho/{vol1.hh1.token}").text
-    assert f'href="{list_url}?q=binh&amp;tt=chua"' in page
+    assert f'href="{list_url}?tt=chua"' in page
     data = form_payload(
         version=1, ma_ho="HK-001", members={0: {"token": vol1.hh1.members[0].token}}
     )
     response = client.post(f"/ho/{vol1.hh1.token}", data=data)
-    assert response.location.startswith(f"{list_url}?q=binh&tt=chua&sau=")
+    assert response.location.startswith(f"{list_url}?tt=chua&sau=")
+
+
+def _session_text(client) -> str:
+    """The session cookie as anyone holding it can read it (signed, not encrypted)."""
+    value = client.get_cookie("session").value
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if value.startswith(".") else raw).decode()
+
+
+def test_search_words_stay_out_of_the_session_cookie(client, vol1):
+    """Flask's session cookie is readable by whoever holds it: a searched name must not be in it."""
+    client.get(f"/thon/{vol1.thon1.token}/", query_string={"q": "Nguyễn Bình", "tt": "chua"})
+    text = _session_text(client)
+    assert '"tt":"chua"' in text.replace(" ", "")
+    assert "Nguy" not in text and "q" not in json.loads(text)["ds"][1]
+
+
+def test_saved_message_in_the_session_cookie_names_no_one(client, vol1):
+    data = form_payload(version=1, ma_ho="HK-001", chu_ho="Trịnh Văn Quyết")
+    data |= {"m-0-token": vol1.hh1.members[0].token, "m-0-ho_ten": "Trịnh Văn Quyết"}
+    assert client.post(f"/ho/{vol1.hh1.token}", data=data).status_code == 302
+    text = json.dumps(json.loads(_session_text(client)), ensure_ascii=False)
+    assert "Đã lưu hộ HK-001" in text and "Quyết" not in text
 
 
 @pytest.mark.parametrize(
