@@ -60,3 +60,15 @@ def test_a_position_without_its_longitude_shows_the_form_again(client, auth, wor
     assert response.status_code == 422
     assert "Đã có vị trí" not in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Household)) == 3
+
+
+def test_a_signalling_nan_target_is_a_message(client, auth, world):
+    """Decimal accepts "sNaN"; the page then failed to turn it into a float."""
+    auth.login("canbo")
+    url = f"/bao-cao/xa/{world.commune.token}/cai-dat/chi-tieu?bo=thanh-hoa-1829&nam=2023"
+    before = _audit_rows()
+    for value in ("sNaN", "NaN", "-Infinity"):
+        response = client.post(url, data={"t0": value})
+        assert response.status_code == 422, value
+        assert "Nhập một số, ví dụ 65 hoặc 72,5." in response.get_data(as_text=True)
+    assert _audit_rows() == before
