@@ -7,11 +7,14 @@ negative and huge numbers, several values for one name, a file where text is exp
 """
 
 import io
+import zipfile
 from datetime import date
 
 from hypothesis import strategies as st
 from wtforms import Field, FieldList, FormField
 from wtforms.fields.core import UnboundField
+
+from survey_app.imports import workbook
 
 NON_ASCII_DIGITS = ["²", "١٢", "５", "٣٤٥", "໒໐໒໔", "₂₀₂₃", "¹²³"]
 NUMBERS = [
@@ -73,11 +76,25 @@ def _value(choices: list[str]):
     return st.one_of(plausible, junk_text)
 
 
+def half_written_workbook() -> bytes:
+    """The import template with each sheet's XML cut in half: a zip openpyxl cannot parse."""
+    source = zipfile.ZipFile(io.BytesIO(workbook.template_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            broken.writestr(item, data)
+    return out.getvalue()
+
+
 def _file():
     """An upload: random bytes or a broken workbook, named as the import expects or not."""
     content = st.one_of(
         st.binary(max_size=200),
         st.sampled_from([b"PK\x03\x04" + b"\x00" * 30, "ma_ho,chu_ho\n\x00,²\n".encode()]),
+        st.builds(half_written_workbook),
     )
     name = st.sampled_from(["ho.csv", "ho.xlsx", "ho.txt", "", "../../ho.csv", "hộ gia đình.csv"])
     return st.tuples(content, name).map(lambda t: (io.BytesIO(t[0]), t[1]))
@@ -98,7 +115,9 @@ def form_data(fields: dict[str, list[str]]):
 # Query argument names the views read (and a few they do not).
 QUERY_NAMES = ["xa", "nam", "bo", "ngay", "trang", "q", "tt", "sau", "ve", "next", "thang"]
 QUERY_NAMES += ["chi_tieu", "nguoi", "since", "limit", "village", "zz"]
-query_args = st.dictionaries(st.sampled_from(QUERY_NAMES), junk_text, max_size=3)
+# Numbers weigh more here: most query arguments the views read are years, pages and limits.
+query_value = st.sampled_from(NON_ASCII_DIGITS + NUMBERS) | junk_text
+query_args = st.dictionaries(st.sampled_from(QUERY_NAMES), query_value, max_size=3)
 
 
 class OddBody(dict):

@@ -5,14 +5,13 @@ passes, strict turns that into a failure, and the marker and its entry in known.
 """
 
 import io
-import zipfile
 
 import pytest
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.imports import workbook
 from survey_app.places.models import Village
+from tests.fuzz.strategies import half_written_workbook
 
 KNOWN = pytest.mark.xfail(
     strict=True, reason="known, fixed in another branch (tests/fuzz/known.py)"
@@ -34,23 +33,10 @@ def test_a_page_number_of_superscript_digits_is_page_one(client, auth, world):
     assert client.get(f"/thon/{world.thon1.token}/?trang=²").status_code == 200
 
 
-def _half_written_workbook() -> bytes:
-    """The import template with each sheet's XML cut in half: a zip openpyxl cannot parse."""
-    source = zipfile.ZipFile(io.BytesIO(workbook.template_bytes()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as broken:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = data[: len(data) // 2]
-            broken.writestr(item, data)
-    return out.getvalue()
-
-
 @KNOWN
 def test_a_broken_workbook_is_refused_with_a_message(client, auth, world):
     auth.login("canbo")
-    data = {"file": (io.BytesIO(_half_written_workbook()), "ho.xlsx")}
+    data = {"file": (io.BytesIO(half_written_workbook()), "ho.xlsx")}
     assert client.post("/quan-ly/nhap-du-lieu/", data=data).status_code == 422
 
 
