@@ -64,6 +64,7 @@ def report(engine: str, part: str, tally: Tally) -> bool:
         f"known 500s {known:4}  {tally.seconds():7.1f} s  "
         f"{tally.requests / max(tally.seconds(), 1e-9):6.1f} req/s"
     )
+    print(f"{'':18}answers: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.answers.items())))
     for name, times in tally.known.items():
         print(f"{'':18}known: {name} × {times}")
     for error in tally.errors[:20]:

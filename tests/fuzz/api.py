@@ -50,6 +50,7 @@ def call(walk: Walk, tally: Tally, role: str, case) -> int:
         status, error = 500, describe(exc)
     else:
         error = ""
+    tally.answers[f"{status // 100}xx"] += 1
     if status >= 500:
         where = f"{case.method} {case.formatted_path} as {role}"
         name = known.issue(case.method, case.formatted_path, case.query or {}, {}, error)

@@ -9,6 +9,7 @@ written (the access walk's snapshot), so a locked user or a merged thôn does no
 
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class Tally:
     """What a run sent and got: requests, server errors (with how to repeat them), known ones."""
 
     requests: int = 0
+    answers: Counter = field(default_factory=Counter)  # "2xx", "3xx", "4xx": how deep it got
     errors: list[str] = field(default_factory=list)
     known: dict[str, int] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
@@ -148,6 +150,7 @@ def send(walk: Walk, tally: Tally, request) -> int:
         status, error = 500, describe(exc)
     else:
         error = ""
+    tally.answers[f"{status // 100}xx"] += 1
     if status >= 500:
         known_issue = known.issue(method, url, query, data, error)
         if known_issue:
