@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from survey_app.exports import services as export_services  # noqa: E402
 from tests import builders  # noqa: E402
 from tests.conftest import _close, make_app  # noqa: E402
 from tests.fuzz import api  # noqa: E402
 from tests.fuzz.forms import Tally, fuzz_rules, request_strategy, send  # noqa: E402
-from tests.test_access_walk import Walk  # noqa: E402
+from tests.test_access_walk import Walk, run_export_now  # noqa: E402
 
 LONG = settings(
     deadline=None,
@@ -83,6 +84,7 @@ def main() -> int:
     clean = True
     for engine, url in urls.items():
         app = make_app(url, EXPORTS_DIR=tempfile.mkdtemp())
+        export_services.launch = run_export_now  # no thread still writing during a restore
         with app.app_context():
             walk = Walk(app, builders.World.create())
             clean &= report(engine, "forms", run_forms(walk, options.forms))

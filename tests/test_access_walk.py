@@ -283,12 +283,12 @@ def _walk(walk: Walk, method: str) -> list[str]:
 def walk(app, world, tmp_path, monkeypatch):
     """The walk; an export runs in the request that asks for it, its file under tmp_path."""
     app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
-    monkeypatch.setattr(export_services, "launch", _run_export_now)
+    monkeypatch.setattr(export_services, "launch", run_export_now)
     return Walk(app, world)
 
 
-def _run_export_now(app, job, directory):
-    # The same job code, run before the request answers, so the walk can fetch the file next.
+def run_export_now(app, job, directory):
+    """services.launch without the thread: the same job, done before the request answers."""
     export_services.run_job(app, job.id, directory)
 
 

@@ -1,6 +1,6 @@
 """The OpenAPI fuzzer as a test: a bounded sample, no server error (tests/fuzz/api.py).
 
-FUZZ_API_EXAMPLES sets how many calls each engine gets (default 100, spread over the roles).
+FUZZ_API_EXAMPLES sets how many calls each engine gets (default 60, spread over the roles).
 """
 
 import os
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tests.fuzz.api import API_ROLES, call, cases
 from tests.fuzz.forms import Tally
 
-EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("FUZZ_API_EXAMPLES", "60"))
 
 
 @pytest.fixture
