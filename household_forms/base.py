@@ -5,7 +5,11 @@ Forms derive from VnForm (Flask-WTF, with CSRF) or VnSubForm (rows inside a form
 refuse control characters in every text field (rules.check_control), so no page can store NUL
 or ESC, whatever validators a field was given."""
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from flask_wtf.form import _Auto  # the "read the request" default, to tell it from given data
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Form, PasswordField, StringField
 from wtforms.validators import StopValidation
 
@@ -78,6 +82,28 @@ class VnMeta:
 class VnForm(FlaskForm):
     class Meta(VnMeta):
         pass
+
+        def wrap_formdata(self, form, formdata):
+            """Posted fields as text only: a JSON body gives its text values (not a crash on a
+            list or a number), an upload reaches file fields only (not a text field's code)."""
+            if formdata is _Auto and form.is_submitted() and request.is_json:
+                return _text_fields(request.get_json())
+            data = super().wrap_formdata(form, formdata)
+            if not isinstance(data, CombinedMultiDict):
+                return data
+            files, fields = data.dicts
+            uploads = {f.name for f in form if isinstance(f, FileField)}
+            kept = [(name, file) for name, file in files.items(multi=True) if name in uploads]
+            return CombinedMultiDict((MultiDict(kept), fields))
+
+
+def _text_fields(body) -> MultiDict:
+    """The text values of a JSON object, a list of texts as several values of one name."""
+    pairs = []
+    for name, value in (body if isinstance(body, dict) else {}).items():
+        values = value if isinstance(value, list) else [value]
+        pairs.extend((name, v) for v in values if isinstance(v, str))
+    return MultiDict(pairs)
 
 
 class VnSubForm(Form):

@@ -198,6 +198,9 @@ class TargetField(DecimalField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(TARGET_INVALID) from None
+        if self.data is not None and not self.data.is_finite():  # "NaN", "sNaN", "Infinity"
+            self.data = None
+            raise ValueError(TARGET_INVALID)
 
 
 def target_form(indicators, overrides: dict[str, Decimal | None], formdata=None):

@@ -9,14 +9,19 @@ URLs are built with real tokens of the World fixture (tests/builders.py): by def
 is xã Hoàng Kim's (see ARG_VALUES); a Check can override any argument.
 GET rules are fetched; rules that take POST are also posted to with no data (CSRF off, so the
 view itself must refuse): an unauthorised role must get its refusal, never 200 or 500.
+FORM_POSTS adds forms posted filled in (every export format of /xuat/), so the real answer is
+checked too, and the file of each finished export is fetched as every role: only its owner
+gets it.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import g
+from flask import current_app, g
 from sqlalchemy import insert, select
 
+from survey_app.exports import services as export_services
 from survey_app.extensions import db
 from tests import builders
 from tests.assistance.support import walk_training_class
@@ -26,35 +31,40 @@ from tests.exports.support import walk_export_job
 from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
 
-ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer")
+ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer", "head2")
 OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
 
-# What each role gets, in ROLES order. Records are those of Thôn 1 / xã Hoàng Kim: head1 and
-# vol1 work in Thôn 1, vol2 in Thôn 2 of the same commune, other_officer in xã Thúy Sơn.
+# What each role gets, in ROLES order (F: 403 forbidden, N: 404 not found). Records are those
+# of Thôn 1 / xã Hoàng Kim: head1 and vol1 work in Thôn 1, vol2 and head2 in Thôn 2 of the same
+# commune, other_officer in xã Thúy Sơn.
+F, N = FORBIDDEN, NOT_FOUND
 KINDS = {
-    #                 anonymous  admin officer head1      vol1       vol2       other_officer
-    "public":        (OK,        OK,   OK,     OK,        OK,        OK,        OK),
-    "login":         (LOGIN,     OK,   OK,     OK,        OK,        OK,        OK),
-    "api":           (API_LOGIN, OK,   OK,     OK,        OK,        OK,        OK),
-    "own_village":   (LOGIN,     OK,   OK,     OK,        OK,        NOT_FOUND, NOT_FOUND),
-    "own_commune":   (LOGIN,     OK,   OK,     OK,        OK,        OK,        NOT_FOUND),
-    "officer":       (LOGIN,     OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
-    "officer_record": (LOGIN,    OK,   OK,     FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
-    "admin":         (LOGIN,     OK,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
-    "exporter":      (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, OK),
+    #                  anonymous  admin officer head1 vol1 vol2 other_officer head2
+    "public":          (OK,        OK,   OK,    OK,   OK,  OK,  OK,           OK),
+    "login":           (LOGIN,     OK,   OK,    OK,   OK,  OK,  OK,           OK),
+    "api":             (API_LOGIN, OK,   OK,    OK,   OK,  OK,  OK,           OK),
+    "own_village":     (LOGIN,     OK,   OK,    OK,   OK,  N,   N,            N),
+    "own_commune":     (LOGIN,     OK,   OK,    OK,   OK,  OK,  N,            OK),
+    "officer":         (LOGIN,     OK,   OK,    F,    F,   F,   OK,           F),
+    "officer_record":  (LOGIN,     OK,   OK,    F,    F,   F,   N,            F),
+    "admin":           (LOGIN,     OK,   F,     F,    F,   F,   F,            F),
+    "exporter":        (LOGIN,     OK,   OK,    OK,   F,   F,   OK,           OK),
+    # an export of Thôn 1 asked for by each role (FORM_POSTS)
+    "thon1_export":    (LOGIN,     OK,   OK,    OK,   F,   F,   N,            N),
     # an export belongs to whoever asked for it (the officer here); its file may be gone
-    "own_export":    (LOGIN,     NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
-    "own_export_gone": (LOGIN,   NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "own_export":      (LOGIN,     N,    OK,    N,    F,   F,   N,            N),
+    "own_export_gone": (LOGIN,     N,    N,     N,    F,   F,   N,            N),
     # a large import belongs to the officer who uploaded it
-    "own_import":    (LOGIN,     NOT_FOUND, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "own_import":      (LOGIN,     N,    OK,    F,    F,   F,   N,            F),
     # door plates are printed and revoked by staff of the place and the village's head
-    "plate_printer": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "plate_printer":   (LOGIN,     OK,   OK,    OK,   F,   F,   N,            N),
     # devices and sign-in QR codes: staff and village heads, for the people of their villages
-    "device_list":   (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, OK),
-    "device_keeper": (LOGIN,     OK,   OK,     OK,        FORBIDDEN, FORBIDDEN, NOT_FOUND),
+    "device_list":     (LOGIN,     OK,   OK,    OK,   F,   F,   OK,           OK),
+    "device_keeper":   (LOGIN,     OK,   OK,    OK,   F,   F,   N,            N),
 }  # fmt: skip
 
 WALK_USER = devices.WALK_USER  # a volunteer of Thôn 1 that admin pages may edit, lock, reset...
+HEAD2 = "truongthon2"  # the head of Thôn 2: Thôn 1's records are none of theirs
 
 
 class Check:
@@ -118,7 +128,7 @@ EXPECTED: dict[str, Check] = {
     "exports.index": Check("exporter"),
     "exports.status": Check("own_export", token=walk_export_job),
     "exports.status_json": Check("own_export", token=walk_export_job),
-    "exports.download": Check("own_export_gone", token=walk_export_job),
+    "exports.download": Check("own_export", token=lambda w: finished_export(walk_export_job(w))),
     "assistance.help_person": Check("own_village"),
     "assistance.village_help": Check("own_village"),
     "assistance.classes": Check("own_village"),
@@ -153,6 +163,40 @@ ARG_VALUES = {
 POST_OK = {"400", "415", "422"}  # an allowed user posting nothing may be told it is incomplete
 
 
+class Post:
+    """A filled-in form posted as every role: ``data`` (a function of the World) makes it valid,
+    so an allowed role gets the real answer (a redirect) and an unauthorised one its refusal."""
+
+    def __init__(self, endpoint: str, kind: str, data, query=None, **args):
+        assert kind in KINDS, f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}"
+        self.endpoint, self.kind, self.data, self.query, self.args = (
+            endpoint,
+            kind,
+            data,
+            query,
+            args,
+        )
+
+
+def _export_of_thon1(fmt: str):
+    return lambda w: {"criteria": "thanh-hoa-1829", "year": "2023", "scope": w.thon1.token,
+                      "fmt": fmt}  # fmt: skip
+
+
+# Forms posted filled in, beyond the walk's empty POSTs. Every export format: whoever may export
+# Thôn 1 gets a job whose file only they can download (test_filled_in_forms_as_every_role).
+EXPORT_FORMATS = ("xlsx", "pdf", "csv", "docx")
+FORM_POSTS = [
+    Post(
+        "exports.index",
+        "thon1_export",
+        _export_of_thon1(fmt),
+        query={"xa": ARG_VALUES["commune_token"]},
+    )
+    for fmt in EXPORT_FORMATS
+]
+
+
 def _rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
@@ -182,15 +226,16 @@ class Walk:
     def __init__(self, app, world):
         self.app, self.world = app, world
         builders.make_user(WALK_USER, "volunteer", world.commune, [world.thon1])
+        self.head2 = builders.make_user(HEAD2, "village_head", world.commune, [world.thon2])
         db.session.commit()
         walk_training_class(world)  # before the snapshot, so each restore keeps the class
         devices.walk_signin_code(world)
         devices.walk_device(world)
         # Each role's sign-in is a session row; the cookie carries its secret, not the user id.
+        users = {role: getattr(world, role, None) for role in ROLES if role != "anonymous"}
         self.secrets = {
-            role: devices.signed_in_secret(getattr(world, role))
-            for role in ROLES
-            if role != "anonymous"
+            role: devices.signed_in_secret(user or getattr(self, role))
+            for role, user in users.items()
         }
         self.snapshot = {
             table: [dict(row._mapping) for row in db.session.execute(select(table))]
@@ -263,8 +308,24 @@ def _walk(walk: Walk, method: str) -> list[str]:
 
 
 @pytest.fixture
-def walk(app, world):
+def walk(app, world, tmp_path, monkeypatch):
+    """The walk; an export runs in the request that asks for it, its file under tmp_path."""
+    app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
+    monkeypatch.setattr(export_services, "launch", run_export_now)
     return Walk(app, world)
+
+
+def run_export_now(app, job, directory):
+    """services.launch without the thread: the same job, done before the request answers."""
+    export_services.run_job(app, job.id, directory)
+
+
+def finished_export(token: str) -> str:
+    """``token``'s job with its file on disk (the walk's job is marked done but has none)."""
+    directory = Path(current_app.config["EXPORTS_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{token}.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    return token
 
 
 def test_get_every_rule_as_every_role(walk):
@@ -277,12 +338,58 @@ def test_post_to_every_rule_as_every_role(walk):
     assert not problems, "\n".join(problems)
 
 
-def test_the_walk_catches_a_new_or_leaky_route(sqlite_app, monkeypatch):
+def _download_problems(walk: Walk, owner: str, status_url: str, fmt: str) -> list[str]:
+    """A finished export's file: its owner downloads it, anybody else gets a refusal."""
+    problems, url = [], status_url + "tai-ve"
+    for role, refusal in zip(ROLES, KINDS["own_export_gone"], strict=True):
+        expected = OK if role == owner else refusal
+        response = walk.client(role).get(url)
+        got = _outcome(response)
+        if got != expected:
+            problems.append(
+                f"GET {url} ({fmt} of {owner}) as {role}: expected {expected}, got {got}"
+            )
+        disposition = response.headers.get("Content-Disposition", "")
+        if got == OK and not disposition.endswith(EXTENSIONS[fmt]):
+            problems.append(f"GET {url} ({fmt} of {owner}): file {disposition!r}")
+    return problems
+
+
+EXTENSIONS = {"xlsx": ".xlsx", "pdf": ".pdf", "csv": ".zip", "docx": ".docx"}  # csv: many lists
+
+
+def _post_problems(walk: Walk, post: Post) -> list[str]:
+    rule = next(r for r in _rules(walk.app) if r.endpoint == post.endpoint and "POST" in r.methods)
+    url, problems = walk.url(rule, Check(post.kind, **post.args)), []
+    query = {name: value(walk.world) for name, value in (post.query or {}).items()}
+    for role, expected in zip(ROLES, KINDS[post.kind], strict=True):
+        data = post.data(walk.world)
+        response = walk.client(role).post(url, query_string=query, data=data)
+        got = _outcome(response)
+        if got != expected:
+            problems.append(
+                f"POST {post.endpoint} {url} {data} as {role}: expected {expected} "
+                f"({post.kind}), got {got} ({response.status_code})"
+            )
+        if got == OK and post.endpoint == "exports.index":
+            problems += _download_problems(walk, role, response.headers["Location"], data["fmt"])
+        walk.restore()
+    return problems
+
+
+def test_filled_in_forms_as_every_role(walk):
+    """Every export format of /xuat/, asked for by every role; each file only for its owner."""
+    problems = [problem for post in FORM_POSTS for problem in _post_problems(walk, post)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_walk_catches_a_new_or_leaky_route(sqlite_app, monkeypatch, tmp_path):
     """The checks above can fail: an undeclared route is named, a leaky one is reported."""
+    monkeypatch.setitem(sqlite_app.config, "EXPORTS_DIR", str(tmp_path))
     sqlite_app.add_url_rule("/ro-ri/<village_token>", "leaky", lambda village_token: "dữ liệu")
     assert _undeclared(sqlite_app) == ["leaky"]
     monkeypatch.setitem(EXPECTED, "leaky", Check("officer_record"))
     walk = Walk(sqlite_app, builders.World.create())
     leaks = [p for p in _walk(walk, "GET") if " leaky " in p]
-    assert len(leaks) == 5  # everyone but admin and the officer got in
+    assert len(leaks) == 6  # everyone but admin and the officer got in
     assert leaks[0].startswith("GET leaky /ro-ri/") and "as anonymous: expected login" in leaks[0]
