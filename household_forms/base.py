@@ -99,7 +99,7 @@ class VnForm(FlaskForm):
 
 def _text_fields(body) -> MultiDict:
     """The text values of a JSON object, a list of texts as several values of one name."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in (body if isinstance(body, dict) else {}).items():
         values = value if isinstance(value, list) else [value]
         pairs.extend((name, v) for v in values if isinstance(v, str))
