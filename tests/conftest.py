@@ -1,21 +1,24 @@
-"""Fixtures: an app per database engine, a clean database per test, builders for records.
+"""Fixtures: one app per database engine for the run, each test rolled back, builders for records.
 
 Database tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set. The
 ``app`` fixture is parametrised over both; the PostgreSQL case is skipped, with a visible reason,
 when no server is configured.
+
+Each test runs in a transaction rolled back at its end (tests/support/database.py), so the app's
+own ``commit()`` calls stay invisible to the next test. A test that needs real commits — a live
+server thread, a second connection, concurrent sessions — asks for the ``wipe`` fixture: its app
+then commits for real and every table is emptied before and after it.
 """
 
 import os
 
 import pytest
 from hypothesis import settings
-from sqlalchemy import delete, text
 
-from survey_app import create_app
-from survey_app.extensions import db
 from tests import builders
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+from tests.support.apps import AppPool, build_app, close, kept_config
+from tests.support.database import empty_tables, rolled_back
+from tests.support.skips import PG_URL, database_url
 
 # In CI the property tests draw the same examples every run, so a red build is reproducible.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
@@ -25,12 +28,9 @@ ENGINES = ["sqlite", "postgresql"]
 
 
 def pytest_report_header(config):
-    lines = []
     if PG_URL:
-        lines.append(f"PostgreSQL tests: ON ({PG_URL.rsplit('@', 1)[-1]})")
-    else:
-        lines.append("PostgreSQL tests: SKIPPED (TEST_DATABASE_URL is not set)")
-    return lines
+        return [f"PostgreSQL tests: ON ({PG_URL.rsplit('@', 1)[-1]})"]
+    return ["PostgreSQL tests: SKIPPED (TEST_DATABASE_URL is not set)"]
 
 
 @pytest.fixture(scope="session")
@@ -38,65 +38,12 @@ def sqlite_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
-def skip_or_fail(reason: str):
-    """Skip with a visible reason; in CI (REQUIRE_FULL_SUITE=1) a missing part is a failure."""
-    if os.environ.get("REQUIRE_FULL_SUITE") == "1":
-        pytest.fail("REQUIRE_FULL_SUITE is set but " + reason)
-    pytest.skip(reason)
-
-
-def _url_for(engine: str, sqlite_url: str) -> str:
-    if engine == "postgresql":
-        if not PG_URL:
-            skip_or_fail(
-                "PostgreSQL not configured: set TEST_DATABASE_URL to run this on PostgreSQL"
-            )
-        return PG_URL
-    return sqlite_url
-
-
-_schema_ready: set[str] = set()
-
-
-def make_app(url: str, **extra):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": False,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            **extra,
-        }
-    )
-    with app.app_context():
-        if url not in _schema_ready:
-            if url.startswith("postgresql"):
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            else:
-                db.drop_all()
-                db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-                db.session.commit()
-            db.create_all()
-            _schema_ready.add(url)
-        _wipe()
-    return app
-
-
-def _wipe():
-    """Empty every table (children first): quicker than recreating the schema per test."""
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(delete(table))
-    db.session.commit()
-
-
-def _close(app):
-    db.session.rollback()
-    db.session.remove()
-    for engine in app.extensions["sqlalchemy"]._app_engines[app].values():
-        engine.dispose()
+@pytest.fixture(scope="session")
+def test_apps():
+    """The run's apps by database URL (tests/support/apps.py)."""
+    pool = AppPool()
+    yield pool
+    pool.close_all()
 
 
 @pytest.fixture(params=ENGINES)
@@ -105,20 +52,50 @@ def db_engine(request):
 
 
 @pytest.fixture
-def app(db_engine, sqlite_url):
-    app = make_app(_url_for(db_engine, sqlite_url))
-    with app.app_context():
-        yield app
-        _close(app)
+def wipe():
+    """Ask for this when the test must commit for real; call it to empty every table now."""
+    return empty_tables
+
+
+def _serve(app, request):
+    """The shared app in a fresh app context, rolled back (or wiped) around the test."""
+    committed = "wipe" in request.fixturenames
+    with kept_config(app), app.app_context():
+        if committed:
+            empty_tables()
+            yield app
+            empty_tables()
+        else:
+            with rolled_back(app):
+                yield app
 
 
 @pytest.fixture
-def sqlite_app(sqlite_url):
+def app(request, db_engine, sqlite_url, test_apps):
+    yield from _serve(test_apps.get(database_url(db_engine, sqlite_url)), request)
+
+
+@pytest.fixture
+def sqlite_app(request, sqlite_url, test_apps):
     """The app on SQLite only, for tests whose subject is not the database engine."""
-    app = make_app(sqlite_url)
+    yield from _serve(test_apps.get(sqlite_url), request)
+
+
+@pytest.fixture
+def own_app(request, sqlite_url, test_apps):
+    """A newly built app on SQLite, for a test that changes the app itself (adds a route)."""
+    test_apps.get(sqlite_url)  # the schema
+    app = build_app(sqlite_url)
+    yield from _serve(app, request)
     with app.app_context():
-        yield app
-        _close(app)
+        close(app)
+
+
+@pytest.fixture
+def csrf_app(sqlite_app):
+    """``sqlite_app`` with CSRF checks on, as in production."""
+    sqlite_app.config["WTF_CSRF_ENABLED"] = True
+    return sqlite_app
 
 
 @pytest.fixture

@@ -25,11 +25,11 @@ from survey_app.exports import services as export_services
 from survey_app.extensions import db
 from tests import builders
 from tests.assistance.support import walk_training_class
-from tests.conftest import _wipe
 from tests.devices import support as devices
 from tests.exports.support import walk_export_job
 from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
+from tests.support.database import empty_tables
 
 ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer", "head2")
 OK, LOGIN, API_LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "401", "403", "404"
@@ -244,7 +244,7 @@ class Walk:
 
     def restore(self):
         db.session.rollback()
-        _wipe()
+        empty_tables()
         for table, rows in self.snapshot.items():
             if rows:
                 db.session.execute(insert(table), rows)
@@ -383,13 +383,12 @@ def test_filled_in_forms_as_every_role(walk):
     assert not problems, "\n".join(problems)
 
 
-def test_the_walk_catches_a_new_or_leaky_route(sqlite_app, monkeypatch, tmp_path):
+def test_the_walk_catches_a_new_or_leaky_route(own_app, monkeypatch):
     """The checks above can fail: an undeclared route is named, a leaky one is reported."""
-    monkeypatch.setitem(sqlite_app.config, "EXPORTS_DIR", str(tmp_path))
-    sqlite_app.add_url_rule("/ro-ri/<village_token>", "leaky", lambda village_token: "dữ liệu")
-    assert _undeclared(sqlite_app) == ["leaky"]
+    own_app.add_url_rule("/ro-ri/<village_token>", "leaky", lambda village_token: "dữ liệu")
+    assert _undeclared(own_app) == ["leaky"]
     monkeypatch.setitem(EXPECTED, "leaky", Check("officer_record"))
-    walk = Walk(sqlite_app, builders.World.create())
+    walk = Walk(own_app, builders.World.create())
     leaks = [p for p in _walk(walk, "GET") if " leaky " in p]
     assert len(leaks) == 6  # everyone but admin and the officer got in
     assert leaks[0].startswith("GET leaky /ro-ri/") and "as anonymous: expected login" in leaks[0]

@@ -1,7 +1,5 @@
 """Error pages speak Vietnamese; the sync API keeps answering JSON."""
 
-from tests.conftest import _close, make_app
-
 
 def test_unknown_page_is_a_vietnamese_404(client):
     response = client.get("/khong-co-trang-nay")
@@ -9,11 +7,8 @@ def test_unknown_page_is_a_vietnamese_404(client):
     assert "Không tìm thấy" in response.text
 
 
-def test_expired_form_explains_what_to_do(sqlite_url):
-    app = make_app(sqlite_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        response = app.test_client().post("/dang-nhap", data={"username": "a", "password": "b"})
-        _close(app)
+def test_expired_form_explains_what_to_do(csrf_app):
+    response = csrf_app.test_client().post("/dang-nhap", data={"username": "a", "password": "b"})
     assert response.status_code == 400
     assert "Phiên làm việc đã hết hạn" in response.text
 

@@ -7,24 +7,25 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from survey_app.extensions import db
-from tests import conftest
+from tests.support.apps import build_app, close
+from tests.support.skips import database_url
 
 
 @pytest.fixture
-def empty_db(db_engine, sqlite_url, tmp_path):
+def empty_db(db_engine, sqlite_url, tmp_path, test_apps):
     if db_engine == "sqlite":
         url = "sqlite:///" + str(tmp_path / "migrations.db")
     else:
-        url = conftest._url_for("postgresql", sqlite_url)
-    app = conftest.create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+        url = database_url("postgresql", sqlite_url)
+    app = build_app(url)
     with app.app_context():
         if db_engine == "postgresql":
+            test_apps.schema_changed(url)  # the run's app on this database rebuilds its schema
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
-            conftest._schema_ready.discard(url)  # other tests rebuild their schema
         yield app
-        conftest._close(app)
+        close(app)
 
 
 def test_upgrade_matches_models_then_downgrade_to_nothing(empty_db):

@@ -4,13 +4,15 @@ proxy's (TRUSTED_PROXY_COUNT); without it a forged X-Forwarded-For changes nothi
 import pytest
 
 from tests import builders
-from tests.conftest import _close, make_app
+from tests.support.apps import build_app, close, create_schema
+from tests.support.database import empty_tables
 
 
 @pytest.mark.parametrize(("proxies", "expected"), [(1, [200, 200, 200]), (0, [200, 200, 429])])
 def test_the_address_the_throttle_counts(sqlite_url, proxies, expected):
     limit = "2 per 15 minutes"
-    app = make_app(sqlite_url, TRUSTED_PROXY_COUNT=proxies, SIGNIN_LIMIT_PER_ADDRESS=limit)
+    app = build_app(sqlite_url, TRUSTED_PROXY_COUNT=proxies, SIGNIN_LIMIT_PER_ADDRESS=limit)
+    create_schema(app)  # its own app: a clean schema, emptied again after
     with app.app_context():
         builders.World.create()
         client = app.test_client()
@@ -23,5 +25,6 @@ def test_the_address_the_throttle_counts(sqlite_url, proxies, expected):
             ).status_code
             for k in range(3)
         ]
-        _close(app)
+        empty_tables()
+        close(app)
     assert codes == expected

@@ -9,7 +9,8 @@ from werkzeug.security import generate_password_hash
 
 from survey_app.extensions import db
 from tests import builders
-from tests.conftest import _close, make_app
+from tests.support.apps import build_app, close, create_schema
+from tests.support.database import empty_tables
 
 ROUNDS = 7
 
@@ -17,13 +18,15 @@ ROUNDS = 7
 @pytest.fixture
 def production_hash_app(sqlite_url):
     # The suite's cheap pbkdf2:1000 would hide the difference; the limiter would stop the tries.
-    app = make_app(sqlite_url, PASSWORD_HASH_METHOD="scrypt", RATELIMIT_ENABLED=False)
+    app = build_app(sqlite_url, PASSWORD_HASH_METHOD="scrypt", RATELIMIT_ENABLED=False)
+    create_schema(app)  # its own app: a clean schema, emptied again after
     with app.app_context():
         commune = builders.make_commune()
         builders.make_user("tnv1", "volunteer", commune, [builders.make_village(commune, "Thôn 1")])
         db.session.commit()
         yield app
-        _close(app)
+        empty_tables()
+        close(app)
 
 
 def _seconds(client, username: str) -> float:

@@ -12,9 +12,10 @@ from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.models import CommuneSettings
-from tests import conftest
 from tests.aggregation.reference import reference_json
 from tests.aggregation.test_rules import MEN, WOMEN
+from tests.support.database import rolled_back
+from tests.support.skips import PG_URL, skip_or_fail
 
 TRI = st.sampled_from([True, False, None])
 ITEMS = ("dt_thong_minh", "ptt_an_toan", "tk_thanh_toan", "chu_ky_so", "ky_nang_so",
@@ -105,28 +106,18 @@ def _store(case) -> Commune:
 
 
 def _json_on(app, case) -> dict:
-    with app.app_context():
-        conftest._wipe()
-        try:
-            commune = _store(case)
-            return compute(
-                db.session, commune, case["criteria"], case["year"], case["as_of"]
-            ).to_json()
-        finally:
-            db.session.rollback()
+    with app.app_context(), rolled_back(app):
+        commune = _store(case)
+        return compute(db.session, commune, case["criteria"], case["year"], case["as_of"]).to_json()
 
 
 @pytest.fixture(scope="module")
-def engines(tmp_path_factory):
-    apps = {
-        "sqlite": conftest.make_app("sqlite:///" + str(tmp_path_factory.mktemp("prop") / "p.db"))
-    }
-    if conftest.PG_URL:
-        apps["postgresql"] = conftest.make_app(conftest.PG_URL)
-    yield apps
-    for app in apps.values():
-        with app.app_context():
-            conftest._close(app)
+def engines(sqlite_url, test_apps):
+    """The run's app on each configured engine (hypothesis needs fixtures wider than a test)."""
+    apps = {"sqlite": test_apps.get(sqlite_url)}
+    if PG_URL:
+        apps["postgresql"] = test_apps.get(PG_URL)
+    return apps
 
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -143,7 +134,7 @@ def test_sqlite_equals_plain_python(engines, case):
 @given(case=commune_cases())
 def test_sqlite_and_postgresql_give_identical_json(engines, case):
     if "postgresql" not in engines:
-        conftest.skip_or_fail("PostgreSQL not configured: set TEST_DATABASE_URL to compare engines")
+        skip_or_fail("PostgreSQL not configured: set TEST_DATABASE_URL to compare engines")
     from_sqlite = _json_on(engines["sqlite"], case)
     assert _json_on(engines["postgresql"], case) == from_sqlite
     assert from_sqlite == reference_json(case)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import _close, make_app, skip_or_fail
+from tests.support.skips import skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,18 +52,15 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def live_app(sqlite_url):
-    """The app on SQLite, CSRF on as in production, served in a thread."""
-    app = make_app(sqlite_url, WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_app(csrf_app, wipe):
+    """The app on SQLite, CSRF on as in production, served in a thread (its data committed)."""
+    server = make_server("127.0.0.1", 0, csrf_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    with app.app_context():
-        yield app
-        server.shutdown()
-        thread.join(5)
-        _close(app)
+    csrf_app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield csrf_app
+    server.shutdown()
+    thread.join(5)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from aggregation import compute
 from survey_app.extensions import db
-from tests.conftest import skip_or_fail
 from tests.exports.support import SET, YEAR
+from tests.support.skips import skip_or_fail
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ISSUED = date(2024, 1, 15)

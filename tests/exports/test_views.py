@@ -16,6 +16,10 @@ from tests.exports.support import SET, YEAR, label_line, load
 FORM = {"criteria": SET, "year": str(YEAR), "as_of": "", "scope": "", "fmt": "xlsx"}
 
 
+# Tests that run an export job ask for ``wipe``: the job's thread and its progress updates use
+# connections of their own, which must see the test's committed data.
+
+
 def _wait(client, status_url: str, seconds: float = 60) -> dict:
     """Poll the job's JSON like the page's script does, until it finishes."""
     deadline = time.monotonic() + seconds
@@ -32,7 +36,7 @@ def _exports():
     return list(db.session.scalars(stmt))
 
 
-def test_officer_exports_the_commune_and_downloads(client, auth, ex_world, exports_dir):
+def test_officer_exports_the_commune_and_downloads(client, auth, ex_world, exports_dir, wipe):
     auth.login("canbo")
     page = client.get("/xuat/").get_data(as_text=True)
     assert "Toàn xã" in page and "Thôn 2" in page and "Hiện đầy đủ số điện thoại" in page
@@ -61,7 +65,7 @@ def test_officer_exports_the_commune_and_downloads(client, auth, ex_world, expor
     assert list(exports_dir.iterdir()) == [exports_dir / f"{entry.details['job']}.xlsx"]
 
 
-def test_full_data_is_logged_for_the_officer(client, auth, ex_world, exports_dir):
+def test_full_data_is_logged_for_the_officer(client, auth, ex_world, exports_dir, wipe):
     auth.login("canbo")
     data = FORM | {"scope": ex_world.thon1.token, "fmt": "csv", "full_data": "y"}
     status_url = client.post("/xuat/", data=data).headers["Location"]
@@ -72,7 +76,7 @@ def test_full_data_is_logged_for_the_officer(client, auth, ex_world, exports_dir
     assert (job.fmt, job.full_data) == ("zip", True)  # ten lists: a zip of CSVs
 
 
-def test_village_head_only_their_own_village(client, auth, ex_world, exports_dir):
+def test_village_head_only_their_own_village(client, auth, ex_world, exports_dir, wipe):
     auth.login("canbo")
     officer_job = client.post("/xuat/", data=FORM).headers["Location"]
     _wait(client, officer_job)
@@ -108,7 +112,7 @@ def test_volunteers_cannot_export_and_bad_input_is_shown(client, auth, ex_world,
     assert not _exports() and not db.session.scalars(select(ExportJob)).all()
 
 
-def test_admin_picks_a_commune_first(client, auth, ex_world, exports_dir):
+def test_admin_picks_a_commune_first(client, auth, ex_world, exports_dir, wipe):
     auth.login("admin")
     page = client.get("/xuat/").get_data(as_text=True)
     assert "Hoàng Kim, Thanh Hóa" in page and "Thúy Sơn" in page
@@ -121,7 +125,7 @@ def test_admin_picks_a_commune_first(client, auth, ex_world, exports_dir):
         assert download.data.startswith(b"PK")  # a .docx is a zip
 
 
-def test_failed_job_shows_its_message(app, client, auth, ex_world, exports_dir):
+def test_failed_job_shows_its_message(app, client, auth, ex_world, exports_dir, wipe):
     auth.login("canbo")
     assert client.post("/xuat/", data=FORM | {"criteria": "khong-co"}).status_code == 422
     request = ExportRequest(ex_world.commune, "khong-co", YEAR)  # e.g. a set since removed

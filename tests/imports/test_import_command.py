@@ -10,7 +10,6 @@ from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Province, Village
 from tests.builders import World
-from tests.conftest import _wipe
 from tests.imports.support import (
     ROWS,
     csv_bytes,
@@ -20,6 +19,7 @@ from tests.imports.support import (
     write,
     xlsx_bytes,
 )
+from tests.support.database import empty_tables
 
 
 def run(runner, path, province="Thanh Hóa", commune="Hoàng Kim"):
@@ -136,13 +136,13 @@ def excel_native(lines):
 def test_same_data_as_xlsx_gives_the_same_database_as_csv(runner, tmp_path, world):
     assert run(runner, write(tmp_path, "ho.csv", csv_bytes())).exit_code == 0
     from_csv = natural_dump()
-    _wipe()
+    empty_tables()
     World.create()
     for name, lines in (("text.xlsx", table()), ("native.xlsx", excel_native(table()))):
         result = run(runner, write(tmp_path, name, xlsx_bytes(lines)))
         assert result.exit_code == 0, result.output
         assert natural_dump() == from_csv, name
-        _wipe()
+        empty_tables()
         World.create()
 
 

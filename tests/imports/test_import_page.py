@@ -13,7 +13,6 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from tests.builders import PASSWORD, World
-from tests.conftest import _close, make_app
 from tests.imports.support import ROWS, csv_bytes, full_dump
 
 URL = "/quan-ly/nhap-du-lieu/"
@@ -145,12 +144,9 @@ def test_template_sample_imports_as_one_household(client, auth, world):
 
 
 @pytest.fixture
-def csrf_client(sqlite_url):
-    app = make_app(sqlite_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        World.create()
-        yield app.test_client()
-        _close(app)
+def csrf_client(csrf_app):
+    World.create()
+    return csrf_app.test_client()
 
 
 def token_of(page: str) -> str:

@@ -10,7 +10,6 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.reports.services import get_settings
 from tests import builders
-from tests.conftest import _close, make_app
 from tests.reports.data import YEAR, cards, populate, text_of
 
 SET = "thanh-hoa-1829"
@@ -103,21 +102,18 @@ def test_target_override_is_audited_and_used(client, auth, world):
     assert audit_rows("commune_target")[-1].details["new"] is None
 
 
-def test_forms_need_the_csrf_token(sqlite_url):
-    app = make_app(sqlite_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        world = builders.World.create()
-        client = app.test_client()
-        token = _token(client.get("/dang-nhap"))
-        client.post("/dang-nhap", data={"username": "canbo", "password": builders.PASSWORD,
-                                        "csrf_token": token})  # fmt: skip
-        url = f"/bao-cao/xa/{world.commune.token}/cai-dat"
-        assert client.post(url, data=SETTINGS).status_code == 400
-        token = _token(client.get(url))
-        assert client.post(url, data={**SETTINGS, "csrf_token": token}).status_code == 302
-        manual = f"/bao-cao/xa/{world.commune.token}/chi-tieu-thu-cong/{SET}"
-        assert client.post(manual, data={"chi_tieu": "3.7"}).status_code == 400
-        _close(app)
+def test_forms_need_the_csrf_token(csrf_app):
+    world = builders.World.create()
+    client = csrf_app.test_client()
+    token = _token(client.get("/dang-nhap"))
+    client.post("/dang-nhap", data={"username": "canbo", "password": builders.PASSWORD,
+                                    "csrf_token": token})  # fmt: skip
+    url = f"/bao-cao/xa/{world.commune.token}/cai-dat"
+    assert client.post(url, data=SETTINGS).status_code == 400
+    token = _token(client.get(url))
+    assert client.post(url, data={**SETTINGS, "csrf_token": token}).status_code == 302
+    manual = f"/bao-cao/xa/{world.commune.token}/chi-tieu-thu-cong/{SET}"
+    assert client.post(manual, data={"chi_tieu": "3.7"}).status_code == 400
 
 
 def _token(response) -> str:

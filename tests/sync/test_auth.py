@@ -5,7 +5,7 @@ import re
 import pytest
 
 from survey_app.extensions import db
-from tests import builders, conftest
+from tests import builders
 from tests.sync.conftest import PULL, PUSH, Phone, counts, update
 
 
@@ -47,18 +47,9 @@ def test_session_gives_user_villages_and_a_csrf_token(phone, world):
     assert info["csrf_token"] and info["limits"]["max_changes"] == 100
 
 
-@pytest.fixture
-def csrf_app(sqlite_url):
-    app = conftest.make_app(sqlite_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        world = builders.World.create()
-        yield app, world
-        conftest._close(app)
-
-
 def test_push_needs_the_csrf_header(csrf_app):
-    app, world = csrf_app
-    phone = Phone(app, None)
+    world = builders.World.create()
+    phone = Phone(csrf_app, None)
     page = phone.client.get("/dang-nhap").get_data(as_text=True)
     form_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     login = {"username": "tnv1", "password": builders.PASSWORD, "csrf_token": form_token}

@@ -3,6 +3,7 @@
 import threading
 import time
 
+import pytest
 from sqlalchemy import insert, select
 from sqlalchemy import update as sql_update
 
@@ -11,6 +12,9 @@ from survey_app.households.models import Household
 from survey_app.sync.models import SyncChange
 from survey_app.timeutil import utcnow
 from tests.sync.conftest import count, household, update
+
+# Each request here runs on its own connection, racing the others: they must commit for real.
+pytestmark = pytest.mark.usefixtures("wipe")
 
 
 def _in_thread(target) -> tuple[threading.Thread, list]:

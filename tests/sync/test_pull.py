@@ -108,7 +108,7 @@ def test_officer_pages_across_villages(phone, world):
     assert [h["ma_ho"] for h in officer.pull(cursor)["households"]] == ["HK-002"]
 
 
-def test_change_committed_during_a_pull_is_not_missed(app, phone, world):
+def test_change_committed_during_a_pull_is_not_missed(app, phone, world, wipe):
     """A writer whose transaction is still open while a phone pulls must reach the next pull."""
     vol = phone("tnv1")
     cursor = vol.pull()["cursor"]

@@ -1,0 +1,1 @@
+"""Shared test helpers: the apps of a run, rolled-back sessions, emptying tables, skips."""
