@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey_app.exports import services as export_services  # noqa: E402
 from tests import builders  # noqa: E402
-from tests.conftest import _close, make_app  # noqa: E402
 from tests.fuzz import api  # noqa: E402
 from tests.fuzz.forms import Tally, fuzz_rules, request_strategy, send  # noqa: E402
+from tests.support.apps import build_app, close, create_schema  # noqa: E402
 from tests.test_access_walk import Walk, run_export_now  # noqa: E402
 
 LONG = settings(
@@ -83,14 +83,15 @@ def main() -> int:
         urls["PostgreSQL"] = os.environ["BENCH_DATABASE_URL"]
     clean = True
     for engine, url in urls.items():
-        app = make_app(url, EXPORTS_DIR=tempfile.mkdtemp())
+        app = build_app(url, EXPORTS_DIR=tempfile.mkdtemp())
+        create_schema(app)
         export_services.launch = run_export_now  # no thread still writing during a restore
         with app.app_context():
             walk = Walk(app, builders.World.create())
             clean &= report(engine, "forms", run_forms(walk, options.forms))
             if options.api:
                 clean &= report(engine, "api", run_api(walk, options.api))
-            _close(app)
+            close(app)
     return 0 if clean else 1
 
 

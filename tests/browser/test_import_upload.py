@@ -71,6 +71,7 @@ def test_a_large_file_goes_to_its_job_page_and_shows_the_outcome(
     db.session.commit()
     page.goto(base_url + "/quan-ly/nhap-du-lieu/")
     good = {"name": "ho.csv", "mimeType": CSV, "buffer": csv_bytes()}
+    page.check("#consent")  # the commune vouches it collected the data with consent
     page.set_input_files("#file", files=[good])
     page.click("form[data-upload] button[type=submit]")
     # The script follows the upload to the job's page, which polls until the import is done.

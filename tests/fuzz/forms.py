@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from household_forms.exports import ExportForm
 from hypothesis import strategies as st
 from werkzeug.routing import Rule
 
@@ -27,6 +26,7 @@ from household_forms.admin import (
     VillageMembersForm,
 )
 from household_forms.assistance import ClassForm, HelpForm
+from household_forms.export_form import ExportForm
 from household_forms.household import HouseholdForm, VisitForm
 from household_forms.import_template import ImportUploadForm
 from household_forms.reports import ManualResultForm, SettingsForm
