@@ -60,6 +60,9 @@ def wipe():
 def _serve(app, request):
     """The shared app in a fresh app context, rolled back (or wiped) around the test."""
     committed = "wipe" in request.fixturenames
+    limiter = app.extensions.get("signin_limiter")
+    if limiter is not None:
+        limiter.reset()  # the sign-in throttle counts per app: no test inherits another's tries
     with kept_config(app), app.app_context():
         if committed:
             empty_tables()
@@ -86,6 +89,18 @@ def own_app(request, sqlite_url, test_apps):
     """A newly built app on SQLite, for a test that changes the app itself (adds a route)."""
     test_apps.get(sqlite_url)  # the schema
     app = build_app(sqlite_url)
+    yield from _serve(app, request)
+    with app.app_context():
+        close(app)
+
+
+@pytest.fixture
+def own_engine_app(request, db_engine, sqlite_url, test_apps):
+    """A newly built app on each engine, for a test that changes the app and commits for real
+    (ask for ``wipe`` too)."""
+    url = database_url(db_engine, sqlite_url)
+    test_apps.get(url)  # the schema
+    app = build_app(url)
     yield from _serve(app, request)
     with app.app_context():
         close(app)

@@ -51,20 +51,21 @@ def _walk_headers(walk: Walk) -> tuple[list[str], int]:
     return problems, html_pages
 
 
-def test_every_get_route_answers_with_the_security_headers(app, world):
+def test_every_get_route_answers_with_the_security_headers(app, world, tmp_path):
+    app.config["EXPORTS_DIR"] = str(tmp_path / "exports")  # the walk's finished export file
     problems, html_pages = _walk_headers(Walk(app, world))
     assert not problems, "\n".join(problems)
     assert html_pages > 80  # the walk did see the pages, as every role that may open them
 
 
-def test_the_check_reports_a_page_with_a_weaker_policy(sqlite_app):
+def test_the_check_reports_a_page_with_a_weaker_policy(own_app):
     """The walk above can fail: a page that brings its own looser policy is named."""
 
     def loose():
         return "<p>trần</p>", {"Content-Security-Policy": "default-src *"}
 
-    sqlite_app.add_url_rule("/tran", "loose", loose)
-    response = sqlite_app.test_client().get("/tran")
+    own_app.add_url_rule("/tran", "loose", loose)
+    response = own_app.test_client().get("/tran")
     assert _header_problems("/tran", "anonymous", response) == [
         "GET /tran as anonymous: Content-Security-Policy is 'default-src *'"
     ]

@@ -22,6 +22,12 @@ def _audit_rows() -> int:
     return db.session.scalar(select(func.count()).select_from(AuditLog))
 
 
+@pytest.fixture
+def app(own_engine_app, wipe):
+    """Its own app (the tests add routes), committing for real: another connection must see."""
+    return own_engine_app
+
+
 def _route(app, rule: str, view) -> None:
     app.add_url_rule(rule, rule.strip("/"), view, methods=["GET"])
 

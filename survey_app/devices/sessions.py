@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from survey_app import audit
 from survey_app.accounts.models import User
@@ -77,10 +76,9 @@ def load(secret: str) -> User | None:
 
 
 def _touch(row: UserSession, now: datetime) -> None:
-    # Own short transaction: the request's session may hold a view's unfinished work.
-    with db.engine.begin() as conn:
-        conn.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
-    set_committed_value(row, "last_seen_at", now)
+    # Part of the request's one unit of work (survey_app/transactions.py): committed with it,
+    # and a request that is refused simply leaves the older time.
+    row.last_seen_at = now
 
 
 def end(actor, row: UserSession, reason: str) -> None:
