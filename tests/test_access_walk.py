@@ -308,8 +308,10 @@ def _walk(walk: Walk, method: str) -> list[str]:
 
 
 @pytest.fixture
-def walk(app, world, tmp_path, monkeypatch):
-    """The walk; an export runs in the request that asks for it, its file under tmp_path."""
+def walk(app, world, tmp_path, monkeypatch, wipe):
+    """The walk; an export runs in the request that asks for it, its file under tmp_path.
+
+    It commits for real (``wipe``): an export job writes its state on a connection of its own."""
     app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
     monkeypatch.setattr(export_services, "launch", run_export_now)
     return Walk(app, world)
@@ -383,8 +385,9 @@ def test_filled_in_forms_as_every_role(walk):
     assert not problems, "\n".join(problems)
 
 
-def test_the_walk_catches_a_new_or_leaky_route(own_app, monkeypatch):
+def test_the_walk_catches_a_new_or_leaky_route(own_app, monkeypatch, tmp_path):
     """The checks above can fail: an undeclared route is named, a leaky one is reported."""
+    own_app.config["EXPORTS_DIR"] = str(tmp_path)  # the walk's finished export file
     own_app.add_url_rule("/ro-ri/<village_token>", "leaky", lambda village_token: "dữ liệu")
     assert _undeclared(own_app) == ["leaky"]
     monkeypatch.setitem(EXPECTED, "leaky", Check("officer_record"))

@@ -1,7 +1,7 @@
-"""Known server errors being fixed in another branch (tests/fuzz/known.py), pinned here.
+"""Server errors the fuzzers found, now fixed: each test says what the app must do instead.
 
-Each test says what the fixed app must do; it is a strict xfail until the fix lands. Then it
-passes, strict turns that into a failure, and the marker and its entry in known.py go.
+They stood as strict xfails while the fixes were elsewhere; tests/fuzz/known.py lists any open
+one the fuzzers should count apart (none now).
 """
 
 import io
@@ -13,12 +13,7 @@ from survey_app.extensions import db
 from survey_app.places.models import Village
 from tests.fuzz.strategies import half_written_workbook
 
-KNOWN = pytest.mark.xfail(
-    strict=True, reason="known, fixed in another branch (tests/fuzz/known.py)"
-)
 
-
-@KNOWN
 @pytest.mark.parametrize("digit", ["²", "¹²³"])
 def test_a_year_of_superscript_digits_is_a_message(client, auth, world, digit):
     """str.isdigit() accepts '²'; int() does not."""
@@ -27,20 +22,17 @@ def test_a_year_of_superscript_digits_is_a_message(client, auth, world, digit):
     assert response.status_code in (200, 422)
 
 
-@KNOWN
 def test_a_page_number_of_superscript_digits_is_page_one(client, auth, world):
     auth.login("tnv1")
     assert client.get(f"/thon/{world.thon1.token}/?trang=²").status_code == 200
 
 
-@KNOWN
 def test_a_broken_workbook_is_refused_with_a_message(client, auth, world):
     auth.login("canbo")
     data = {"file": (io.BytesIO(half_written_workbook()), "ho.xlsx")}
     assert client.post("/quan-ly/nhap-du-lieu/", data=data).status_code == 422
 
 
-@KNOWN
 @pytest.mark.parametrize("control", ["\x00", "\x07"])
 def test_control_characters_are_not_stored_by_a_form(client, auth, world, control):
     """PostgreSQL refuses NUL (a 500); SQLite stores either, invisible on every list."""

@@ -13,6 +13,9 @@ from survey_app.imports.models import ImportJob
 from tests.imports.support import ROWS, csv_bytes, full_dump
 from tests.imports.test_import_page import upload
 
+# The job runs in a thread on its own connection: the test commits for real.
+pytestmark = pytest.mark.usefixtures("wipe")
+
 
 @pytest.fixture
 def background(app, tmp_path):

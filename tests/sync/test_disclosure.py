@@ -18,6 +18,7 @@ def test_a_replay_after_losing_the_village_gets_nothing_back(phone, world):
 
     assign_villages(world.officer, world.vol1, [world.thon2])  # moved to Thôn 2
     db.session.commit()
+    vol = phone("tnv1")  # a village change ends her sessions: the phone signs in again
     for change in (stale, applied):
         replay = vol.result(change)
         assert replay["status"] == "not_found" and replay["code"] == 404
@@ -26,6 +27,7 @@ def test_a_replay_after_losing_the_village_gets_nothing_back(phone, world):
 
     assign_villages(world.officer, world.vol1, [world.thon1])  # given back: the answer stands
     db.session.commit()
+    vol = phone("tnv1")
     assert vol.result(stale) == conflict
 
 
