@@ -37,7 +37,7 @@ def cases(app):
 def session_cookie(walk: Walk, role: str) -> str:
     """A signed Flask session cookie of ``role``'s user, as the login page would set it."""
     serializer = walk.app.session_interface.get_signing_serializer(walk.app)
-    return serializer.dumps({"_user_id": str(walk.users[role]), "_fresh": True})
+    return serializer.dumps({"_user_id": walk.secrets[role], "_fresh": True})
 
 
 def call(walk: Walk, tally: Tally, role: str, case) -> int:

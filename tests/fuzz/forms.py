@@ -48,6 +48,12 @@ def _manual_fields() -> dict[str, list[str]]:
 FORMS: dict[str, type | dict[str, list[str]]] = {
     "accounts.login": LoginForm,
     "accounts.logout": EmptyForm,
+    "accounts.logout_everywhere": EmptyForm,
+    "devices.issue_code": EmptyForm,
+    "devices.qr_signin": EmptyForm,
+    "devices.revoke_code": EmptyForm,
+    "devices.sign_out": EmptyForm,
+    "privacy.person_export": EmptyForm,
     "households.new_household": HouseholdForm,
     "households.household": HouseholdForm,
     "households.visit": VisitForm,
