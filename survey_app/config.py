@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from survey_app import timeutil
+
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled from DATABASE_URL or the instance folder
@@ -86,6 +88,7 @@ def normalise_db_url(url: str) -> str:
 def load(app, overrides: dict | None) -> None:
     """Fill app.config in order: defaults, environment, overrides; then validate."""
     app.config.from_object(Defaults)
+    timeutil.check_zone()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     url = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(app.instance_path) / "survey.db")

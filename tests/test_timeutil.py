@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+import pytest
+
 from household_forms import rules
 from household_forms.sync import load_change
 from survey_app import timeutil
@@ -30,3 +32,15 @@ def test_before_seven_utc_the_vietnam_date_is_a_day_ahead(monkeypatch):
     assert timeutil.vn_today() == date(2026, 12, 2)
     monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 12, 1, 16, 59))
     assert timeutil.vn_today() == date(2026, 12, 1)
+
+
+def test_the_zone_is_configurable_and_checked(monkeypatch):
+    monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 12, 1, 15, 30))
+    assert timeutil.vn_today() == date(2026, 12, 1)  # 22:30 in Hà Nội
+    assert timeutil.start_of_day_utc(date(2026, 12, 2)) == datetime(2026, 12, 1, 17, 0)
+    monkeypatch.setenv("SURVEY_TIMEZONE", "Asia/Tokyo")  # UTC+9: already the 2nd
+    assert timeutil.vn_today() == date(2026, 12, 2)
+    assert timeutil.to_vn(datetime(2026, 12, 1, 15, 30)) == datetime(2026, 12, 2, 0, 30)
+    monkeypatch.setenv("SURVEY_TIMEZONE", "Asia/Hà_Nội")
+    with pytest.raises(ValueError, match="Asia/Hà_Nội"):
+        timeutil.check_zone()

@@ -22,7 +22,7 @@ from survey_app.extensions import db
 from survey_app.households import services as household_services
 from survey_app.households.models import Household, Person
 from survey_app.text import fold, squeeze
-from survey_app.timeutil import VN_OFFSET, utcnow
+from survey_app.timeutil import start_of_day_utc, to_vn, utcnow
 from survey_app.transactions import ServiceError
 
 SKILL_KEY = "ky_nang_so"
@@ -106,7 +106,7 @@ def month_range(month: str | None) -> tuple[datetime, datetime] | None:
 
 
 def _utc(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day) - VN_OFFSET
+    return start_of_day_utc(day)
 
 
 def _village_filter(stmt, village_id: int, period):
@@ -159,7 +159,7 @@ def latest_help(village_id: int, period=None, limit: int = 30) -> list[HelpRecor
 def help_months(village_id: int) -> list[str]:
     """Months ('2026-03', Vietnam time) that have help in the village, newest first."""
     stmt = _village_filter(select(HelpRecord.helped_at), village_id, None)
-    months = {(at + VN_OFFSET).strftime("%Y-%m") for (at,) in db.session.execute(stmt)}
+    months = {f"{to_vn(at):%Y-%m}" for (at,) in db.session.execute(stmt)}
     return sorted(months, reverse=True)
 
 

@@ -7,7 +7,7 @@ Tokens are unique across tables, so one IN over all of them cannot match another
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select, union_all
 
@@ -17,7 +17,7 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Village
-from survey_app.timeutil import VN_OFFSET
+from survey_app.timeutil import start_of_day_utc
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def rows_stmt(commune: Commune, filters: Filters) -> Select:
 
 def _utc_start(day: date) -> datetime:
     """Midnight of ``day`` in Vietnam, as the naive UTC the log stores."""
-    return datetime.combine(day, time()) - VN_OFFSET
+    return start_of_day_utc(day)
 
 
 def people_stmt(commune: Commune) -> Select:

@@ -7,7 +7,7 @@ shapes what the pages show around them.
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,7 +21,7 @@ from survey_app.extensions import db
 from survey_app.households.models import Household
 from survey_app.households.vocabulary import VNEID
 from survey_app.places.models import Commune, Village
-from survey_app.timeutil import VN_OFFSET, to_vn, utcnow, vn_today  # noqa: F401 (vn_today re-exported)
+from survey_app.timeutil import start_of_day_utc, to_vn, utcnow, vn_today  # noqa: F401 (vn_today re-exported)
 
 PROGRESS_DAYS = 14
 NOT_ASKED = "Chưa hỏi"
@@ -74,7 +74,7 @@ def volunteer_progress(commune: Commune, today: date, days: int = PROGRESS_DAYS)
     bucketed here: the same code on SQLite and PostgreSQL, and a few thousand rows at most.
     """
     first = today - timedelta(days=days - 1)
-    start_utc = datetime.combine(first, datetime.min.time()) - VN_OFFSET
+    start_utc = start_of_day_utc(first)
     stmt = select(Household.surveyed_by_id, Household.surveyed_at).where(
         Household.commune_id == commune.id,
         Household.surveyed_at >= start_utc,
