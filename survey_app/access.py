@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
@@ -104,3 +104,16 @@ def get_commune_or_404(token: str) -> Commune:
     if commune is None:
         abort(404)
     return commune
+
+
+def staff_commune() -> Commune | None:
+    """The commune a staff page works on: an officer's own (403 without one), the admin's pick
+    from ``?xa=<token>`` (None until picked: show the picker); None for the other roles."""
+    if current_user.role == COMMUNE_OFFICER:
+        if current_user.commune is None:
+            abort(403)
+        return get_commune_or_404(current_user.commune.token)
+    token = request.args.get("xa", "").strip()
+    if current_user.role == ADMIN and token:
+        return get_commune_or_404(token)
+    return None

@@ -5,12 +5,11 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from household_forms.audit import AuditFilterForm
-from survey_app.access import get_commune_or_404, roles_required
-from survey_app.accounts.models import ADMIN, STAFF, User
+from survey_app.access import roles_required, staff_commune
+from survey_app.accounts.models import STAFF, User
 from survey_app.admin import services as admin_queries
 from survey_app.auditing import labels, queries
 from survey_app.extensions import db
@@ -30,7 +29,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @roles_required(*STAFF)
 def log():
     """The page: filters on top, 50 rows a page, newest first."""
-    commune = _commune()
+    commune = staff_commune()
     if commune is None:
         return _pick_commune()
     form, filters = _filters(commune)
@@ -50,7 +49,7 @@ def log():
 @roles_required(*STAFF)
 def log_csv():
     """Every row the filters select, as CSV (UTF-8 with BOM, formula cells neutralised)."""
-    commune = _commune()
+    commune = staff_commune()
     if commune is None:  # an admin who has not picked a commune yet
         return redirect(url_for("auditing.log"))
     _form, filters = _filters(commune)
@@ -58,16 +57,6 @@ def log_csv():
     body = _csv(rows, _names(rows))
     headers = {"Content-Disposition": f'attachment; filename="nhat-ky-{commune.token}.csv"'}
     return Response(body, mimetype="text/csv", headers=headers)
-
-
-def _commune():
-    """An officer's own commune; an admin's pick (?xa=), or None to show the picker."""
-    token = request.args.get("xa")
-    if current_user.role == ADMIN:
-        return get_commune_or_404(token) if token else None
-    if current_user.commune is None:
-        abort(403)
-    return get_commune_or_404(current_user.commune.token)
 
 
 def _pick_commune():

@@ -15,7 +15,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -26,12 +25,12 @@ from aggregation.documents import FORMATS, MIMETYPES, ExportRequest
 from household_forms.export_form import WHOLE_COMMUNE, ExportForm
 from survey_app.access import (
     commune_ids_stmt,
-    get_commune_or_404,
     get_village_or_404,
     roles_required,
+    staff_commune,
     visible_villages_stmt,
 )
-from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, LEADERS, STAFF
+from survey_app.accounts.models import ADMIN, LEADERS, STAFF
 from survey_app.exports import services
 from survey_app.exports.models import DONE, FAILED
 from survey_app.extensions import db
@@ -54,7 +53,7 @@ def _directory() -> Path:
 @roles_required(*EXPORTERS)
 def index():
     """The export form; a valid POST starts the job and goes to its progress page."""
-    commune = _commune()
+    commune = staff_commune()
     if commune is None and current_user.role == ADMIN:
         return render_template("exports/pick_commune.html", communes=_communes())
     villages = _villages(commune)
@@ -78,18 +77,6 @@ def index():
     app, directory = current_app._get_current_object(), _directory()
     after_commit(lambda: services.launch(app, job, directory))
     return redirect(url_for("exports.status", token=job.token))
-
-
-def _commune() -> Commune | None:
-    """The commune being exported: the officer's own, the admin's pick (?xa=token), or none."""
-    if current_user.role == COMMUNE_OFFICER:
-        if current_user.commune is None:
-            abort(403)
-        return get_commune_or_404(current_user.commune.token)
-    token = request.args.get("xa", "").strip()
-    if current_user.role == ADMIN and token:
-        return get_commune_or_404(token)
-    return None
 
 
 def _communes() -> list[Commune]:

@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from household_forms.accounts import EmptyForm
-from survey_app.access import get_commune_or_404, get_person_or_404, roles_required
-from survey_app.accounts.models import ADMIN, STAFF
+from survey_app.access import get_person_or_404, roles_required, staff_commune
+from survey_app.accounts.models import STAFF
 from survey_app.admin import services as admin_queries
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
@@ -42,7 +42,7 @@ def _retention_years() -> int:
 @roles_required(*STAFF)
 def people():
     """Find a person of the commune by name, to hand them their data."""
-    commune = _commune()
+    commune = staff_commune()
     if commune is None:
         return render_template(
             "admin/pick_commune.html",
@@ -68,15 +68,6 @@ def person_export(person_token):
     name = f"du-lieu-ca-nhan-{person.token}.json"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, mimetype="application/json", headers=headers)
-
-
-def _commune():
-    token = request.args.get("xa")
-    if current_user.role == ADMIN:
-        return get_commune_or_404(token) if token else None
-    if current_user.commune is None:
-        abort(403)
-    return get_commune_or_404(current_user.commune.token)
 
 
 def _search(commune, query: str) -> list[Person]:
