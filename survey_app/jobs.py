@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -98,6 +99,13 @@ def status_of(job) -> str:
     if job.status in (QUEUED, RUNNING) and job.updated_at < utcnow() - STALE:
         return FAILED
     return job.status
+
+
+def files_dir(kind: str) -> Path:
+    """Where a kind of job keeps its files: ``<KIND>_DIR`` from the settings, else
+    ``instance/<kind>`` (``kind`` is "exports" or "imports")."""
+    configured = current_app.config.get(f"{kind.upper()}_DIR")
+    return Path(configured or Path(current_app.instance_path) / kind)
 
 
 def purge_old_files(directory: Path, keep: timedelta) -> None:

@@ -6,8 +6,6 @@ is 404, as for any record outside one's places). The file is made in a backgroun
 against the user who asked for it.
 """
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -34,19 +32,13 @@ from survey_app.accounts.models import ADMIN, LEADERS, STAFF
 from survey_app.exports import services
 from survey_app.exports.models import DONE, FAILED
 from survey_app.extensions import db
+from survey_app.jobs import files_dir
 from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.services import get_settings
 from survey_app.transactions import after_commit
 
 bp = Blueprint("exports", __name__, url_prefix="/xuat")
 EXPORTERS = LEADERS
-
-
-def _directory() -> Path:
-    """Where finished files wait for download (EXPORTS_DIR, default instance/exports)."""
-    return Path(
-        current_app.config.get("EXPORTS_DIR") or Path(current_app.instance_path) / "exports"
-    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -73,8 +65,8 @@ def index():
         form.as_of.errors = [form.as_of_error()]
         return _page(form, commune, 422)
     wanted = _request(form, commune, village)
-    job = services.start_job(current_user, wanted, form.fmt.data, _directory())
-    app, directory = current_app._get_current_object(), _directory()
+    job = services.start_job(current_user, wanted, form.fmt.data, files_dir("exports"))
+    app, directory = current_app._get_current_object(), files_dir("exports")
     after_commit(lambda: services.launch(app, job, directory))
     return redirect(url_for("exports.status", token=job.token))
 
@@ -145,7 +137,7 @@ def status(token):
     """Progress of one export; the download button once it is ready."""
     job = _job_or_404(token)
     state = services.status_of(job)
-    ready = services.file_of(job, _directory()) is not None
+    ready = services.file_of(job, files_dir("exports")) is not None
     return render_template("exports/status.html", job=job, state=state, ready=ready)
 
 
@@ -155,7 +147,7 @@ def status_json(token):
     """Small JSON polled by the progress page."""
     job = _job_or_404(token)
     state = services.status_of(job)
-    ready = state == DONE and services.file_of(job, _directory()) is not None
+    ready = state == DONE and services.file_of(job, files_dir("exports")) is not None
     return jsonify(
         status=state,
         done=job.done,
@@ -171,7 +163,7 @@ def status_json(token):
 def download(token):
     """The finished file (404 when it is not ready or was removed after a day)."""
     job = _job_or_404(token)
-    path = services.file_of(job, _directory())
+    path = services.file_of(job, files_dir("exports"))
     if path is None:
         abort(404)
     return send_file(

@@ -1,7 +1,6 @@
 """Import page for commune officers and admins: upload a file, see every bad cell or a summary."""
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -23,7 +22,7 @@ from survey_app.extensions import db
 from survey_app.imports import jobs, services, workbook
 from survey_app.imports.models import ImportJob
 from survey_app.imports.reading import Limits
-from survey_app.jobs import DONE, FAILED, status_of
+from survey_app.jobs import DONE, FAILED, files_dir, status_of
 from survey_app.places.models import Commune, Province
 from survey_app.timeutil import vn_today
 from survey_app.transactions import after_commit, refuse
@@ -46,12 +45,12 @@ def upload():
     limits = Limits.of(current_app.config)
     if _size(upload_file.stream) > current_app.config["IMPORT_INLINE_BYTES"]:
         try:
-            job = jobs.start_job(current_user, commune, upload_file, _directory())
+            job = jobs.start_job(current_user, commune, upload_file, files_dir("imports"))
         except jobs.ImportBusy as exc:
             refuse()
             return _page(form, commune, services.ImportOutcome(file_error=str(exc)), status=409)
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        directory, today = _directory(), vn_today()
+        directory, today = files_dir("imports"), vn_today()
         after_commit(lambda: jobs.launch(app, job, directory, limits, today))
         return redirect(url_for("imports.status", token=job.token))
     outcome = services.import_file(
@@ -84,12 +83,6 @@ def _size(stream) -> int:
     size = stream.tell()
     stream.seek(0)
     return size
-
-
-def _directory() -> Path:
-    """Where uploads wait for their job (IMPORTS_DIR, default instance/imports)."""
-    configured = current_app.config.get("IMPORTS_DIR")
-    return Path(configured or Path(current_app.instance_path) / "imports")
 
 
 def _job_or_404(token: str) -> ImportJob:
