@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from household_forms.query import whole_number
 from survey_app import timeutil
 
 
@@ -56,14 +57,12 @@ def sync_retention_days() -> int | None:
     raw = os.environ.get("SYNC_RETENTION_DAYS")
     if not raw:
         return None
-    if (
-        not (raw.strip().isascii() and raw.strip().isdecimal())
-        or int(raw) < MIN_SYNC_RETENTION_DAYS
-    ):
+    days = whole_number(raw)
+    if days is None or days < MIN_SYNC_RETENTION_DAYS:
         raise ValueError(
             f"SYNC_RETENTION_DAYS must be a whole number of days >= {MIN_SYNC_RETENTION_DAYS}"
         )
-    return int(raw)
+    return days
 
 
 def _secret_key(instance_path: str) -> str:
@@ -97,11 +96,13 @@ def load(app, overrides: dict | None) -> None:
     if os.environ.get("SESSION_COOKIE_SECURE") == "0":
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False
-    if sync_retention_days() is not None:
-        app.config["SYNC_RETENTION_DAYS"] = sync_retention_days()
+    retention = sync_retention_days()
+    if retention is not None:
+        app.config["SYNC_RETENTION_DAYS"] = retention
     for name in ("IMPORT_MAX_ROWS", "IMPORT_MAX_COLUMNS", "IMPORT_INLINE_BYTES"):
-        if os.environ.get(name, "").isascii() and os.environ.get(name, "").isdecimal():
-            app.config[name] = int(os.environ[name])
+        number = whole_number(os.environ.get(name))
+        if number is not None:
+            app.config[name] = number
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("TRUSTED_PROXY_COUNT"):
