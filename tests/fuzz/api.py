@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from tests.fuzz import known
-from tests.fuzz.forms import Tally, describe
+from tests.fuzz.forms import Tally
 from tests.test_access_walk import Walk
 
 API_ROLES = ("vol1", "head1", "officer", "admin")  # volunteer, village head, officer, admin
@@ -42,22 +41,14 @@ def session_cookie(walk: Walk, role: str) -> str:
 
 def call(walk: Walk, tally: Tally, role: str, case) -> int:
     """Send one case; a 5xx (or an exception the app raised) is recorded, not raised."""
-    tally.requests += 1
     walk.client(role)  # forgets the previous request's user
-    try:
-        status = case.call(cookies={"session": session_cookie(walk, role)}).status_code
-    except Exception as exc:  # noqa: BLE001 - in testing mode the app raises instead of a 500
-        status, error = 500, describe(exc)
-    else:
-        error = ""
-    tally.answers[f"{status // 100}xx"] += 1
-    if status >= 500:
-        where = f"{case.method} {case.formatted_path} as {role}"
-        name = known.issue(case.method, case.formatted_path, case.query or {}, {}, error)
-        if name:
-            tally.known[name] = tally.known.get(name, 0) + 1
-        else:
-            tally.errors.append(f"{where}: {status} {error[:300]}\n{case.as_curl_command()}")
+    cookies = {"session": session_cookie(walk, role)}
+    status = tally.record(
+        lambda: case.call(cookies=cookies),
+        (case.method, case.formatted_path, case.query or {}, {}),
+        f"{case.method} {case.formatted_path} as {role}",
+        case.as_curl_command,
+    )
     if case.method == "POST" and (status < 400 or status >= 500):
         walk.restore()  # a push may have written: the next call starts from the same World
     return status

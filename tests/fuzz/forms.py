@@ -104,6 +104,25 @@ class Tally:
     def seconds(self) -> float:
         return time.monotonic() - self.started
 
+    def record(self, send, request: tuple, where: str, repeat=None) -> int:
+        """Count the answer of ``send()``; a 5xx (or an exception the app raised, as it does in
+        testing mode) is kept with ``where`` and ``repeat()`` (how to send it again), or
+        counted apart when it is a known issue."""
+        self.requests += 1
+        try:
+            status, error = send().status_code, ""
+        except Exception as exc:  # noqa: BLE001 - in testing mode the app raises instead of a 500
+            status, error = 500, describe(exc)
+        self.answers[f"{status // 100}xx"] += 1
+        if status >= 500:
+            name = known.issue(*request, error)
+            if name:
+                self.known[name] = self.known.get(name, 0) + 1
+            else:
+                again = f"\n{repeat()}" if repeat else ""
+                self.errors.append(f"{where}: {status} {error[:300]}{again}")
+        return status
+
 
 def _url_values(draw, walk: Walk, rule: Rule) -> str:
     """The rule's URL with the World's tokens, or now and then a junk or foreign token."""
@@ -147,25 +166,13 @@ def fuzz_rules(app) -> list[Rule]:
 def send(walk: Walk, tally: Tally, request) -> int:
     """Send one drawn request; a server error (or an exception) is recorded, not raised."""
     role, method, url, query, data = request
-    tally.requests += 1
     client = walk.client(role)
-    try:
-        body = data if isinstance(data, OddBody) else {"data": data}
-        status = client.open(url, method=method, query_string=query, **body).status_code
-    except Exception as exc:  # noqa: BLE001 - in testing mode the app raises instead of a 500
-        status, error = 500, describe(exc)
-    else:
-        error = ""
-    tally.answers[f"{status // 100}xx"] += 1
-    if status >= 500:
-        known_issue = known.issue(method, url, query, data, error)
-        if known_issue:
-            tally.known[known_issue] = tally.known.get(known_issue, 0) + 1
-        else:
-            tally.errors.append(
-                f"{method} {url} as {role} query={_short(query)} data={_short(data)}: "
-                f"{status} {error[:300]}"
-            )
+    body = data if isinstance(data, OddBody) else {"data": data}
+    status = tally.record(
+        lambda: client.open(url, method=method, query_string=query, **body),
+        (method, url, query, data),
+        f"{method} {url} as {role} query={_short(query)} data={_short(data)}",
+    )
     if status < 400 or status >= 500:
         walk.restore()  # it may have written (or half-written): the next request starts clean
     return status
