@@ -18,14 +18,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from survey_app import create_app  # noqa: E402
+from benchmarks.common import bench_commune, fresh_app  # noqa: E402
 from survey_app.accounts.services import create_user  # noqa: E402
 from survey_app.audit import AuditLog  # noqa: E402
-from survey_app.demo.generator import Generator  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.households.models import Household  # noqa: E402
 from survey_app.places.models import Commune  # noqa: E402
@@ -39,18 +38,9 @@ ACTIONS = ("update", "visit", "export", "login", "plate_issue")
 
 def build(url: str):
     """The commune, its officer, and 2 × ROWS audit rows (half of them another commune's)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app = fresh_app(url)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        else:
-            db.drop_all()
-        db.create_all()
-        generator = Generator(random.Random(5))
-        commune, villages = generator.places("Thanh Hóa", "Bench", [f"Thôn {i}" for i in range(4)])
-        generator.households(commune, villages, HOUSEHOLDS, {})
+        commune, villages = bench_commune(HOUSEHOLDS)
         officer = create_user(None, "canbo", PASSWORD, "commune_officer", commune, [])
         tokens = list(db.session.scalars(select(Household.token)))
         _audit_rows(officer.id, tokens)

@@ -20,7 +20,6 @@ The databases are WIPED.
 import gzip
 import json
 import os
-import random
 import secrets
 import statistics
 import sys
@@ -28,13 +27,12 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from survey_app import create_app  # noqa: E402
+from benchmarks.common import bench_commune, fresh_app  # noqa: E402
 from survey_app.accounts.services import create_user  # noqa: E402
-from survey_app.demo.generator import Generator  # noqa: E402
 from survey_app.extensions import db  # noqa: E402
 from survey_app.households.models import Household  # noqa: E402
 
@@ -43,18 +41,9 @@ HOUSEHOLDS = 1600
 
 
 def build(url: str):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app = fresh_app(url)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        else:
-            db.drop_all()
-        db.create_all()
-        generator = Generator(random.Random(5))
-        commune, villages = generator.places("Thanh Hóa", "Bench", [f"Thôn {i}" for i in range(4)])
-        generator.households(commune, villages, HOUSEHOLDS, {})
+        commune, villages = bench_commune(HOUSEHOLDS)
         create_user(None, "tnv", PASSWORD, "volunteer", commune, [villages[0]])
         create_user(None, "canbo", PASSWORD, "commune_officer", commune, [])
         db.session.commit()
