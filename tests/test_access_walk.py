@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import insert, select
 
 from survey_app.exports import services as export_services
@@ -251,8 +251,6 @@ class Walk:
         db.session.commit()
 
     def client(self, role):
-        # Requests share the test's app context, so Flask-Login's cached user must go.
-        g.pop("_login_user", None)
         client = self.app.test_client()
         if role != "anonymous":  # sign in without hashing a password for every request
             with client.session_transaction() as session:

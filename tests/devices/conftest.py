@@ -3,27 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from flask import g
 
 from survey_app.devices import sessions, signin_codes, views
 from survey_app.timeutil import utcnow
 
 CLOCKED = (sessions, signin_codes, views)
-
-
-@pytest.fixture(autouse=True)
-def user_loaded_per_request(app):
-    """Requests share the test's app context; drop Flask-Login's cached user before each one,
-    so every request checks its own cookies as it would in production. The app is shared by
-    the whole run (tests/support/apps.py), so the hook is added for this test and taken away."""
-
-    def _forget_user():
-        g.pop("_login_user", None)
-
-    hooks = app.before_request_funcs.setdefault(None, [])
-    hooks.append(_forget_user)
-    yield
-    hooks.remove(_forget_user)
 
 
 class Clock:

@@ -41,7 +41,6 @@ def session_cookie(walk: Walk, role: str) -> str:
 
 def call(walk: Walk, tally: Tally, role: str, case) -> int:
     """Send one case; a 5xx (or an exception the app raised) is recorded, not raised."""
-    walk.client(role)  # forgets the previous request's user
     cookies = {"session": session_cookie(walk, role)}
     status = tally.record(
         lambda: case.call(cookies=cookies),

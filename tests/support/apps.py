@@ -7,7 +7,7 @@ after each test, so the shared app starts every test as built here.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import text
 
 from survey_app import create_app
@@ -24,7 +24,17 @@ TEST_CONFIG = {
 
 def build_app(url: str, **extra) -> Flask:
     """A new app on ``url`` with the test settings (the schema is left as it is)."""
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    # A test's app context outlives its requests, and Flask-Login caches the signed-in user in
+    # ``g``: forget it around every request, so each is seen as its own cookies say (as in
+    # production, where every request gets a fresh ``g``).
+    app.before_request(_forget_user)
+    app.teardown_request(_forget_user)
+    return app
+
+
+def _forget_user(*_exc) -> None:
+    g.pop("_login_user", None)
 
 
 def create_schema(app: Flask) -> None:

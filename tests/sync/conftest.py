@@ -4,8 +4,6 @@ import secrets
 import uuid
 
 import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from survey_app.audit import AuditLog
@@ -71,7 +69,7 @@ class Phone:
     """One signed-in browser (its own cookies) using the sync API."""
 
     def __init__(self, app, username: str | None):
-        self.client = _OwnUserClient(app, app.response_class)
+        self.client = app.test_client()
         if username:
             data = {"username": username, "password": builders.PASSWORD}
             assert self.client.post("/dang-nhap", data=data).status_code == 302
@@ -104,20 +102,6 @@ class Phone:
             since = page["cursor"]
             if not page["more"]:
                 return households, removed, since, pages
-
-
-class _OwnUserClient(FlaskClient):
-    """The tests' app context outlives requests, and Flask-Login caches the signed-in user in
-    ``g``: forget it before each request so every client is seen as its own cookies say."""
-
-    def open(self, *args, **kwargs):
-        if not has_app_context():  # a request from another thread gets its own context
-            return super().open(*args, **kwargs)
-        g.pop("_login_user", None)
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            g.pop("_login_user", None)
 
 
 @pytest.fixture
