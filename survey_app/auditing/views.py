@@ -1,12 +1,12 @@
 """/quan-ly/nhat-ky/: the commune's audit log, filtered and paged, and its CSV. Read only:
 no rule here accepts POST, so nothing on this page can change or delete a row."""
 
-import csv
 import io
 import json
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from aggregation.documents.csv import SafeWriter
 from household_forms.audit import AuditFilterForm
 from survey_app.access import roles_required, staff_commune
 from survey_app.accounts.models import STAFF, User
@@ -22,7 +22,6 @@ CSV_HEADERS = (
     *("Tóm tắt", "Chi tiết đầy đủ"),
 )
 SYSTEM = "Hệ thống (dòng lệnh)"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.get("/")
@@ -92,15 +91,9 @@ def _names(rows) -> dict[int, str]:
     return {u.id: f"{u.display_name} ({u.username})" for u in users}
 
 
-def neutralise(cell) -> str:
-    """A cell a spreadsheet would run as a formula (= + - @ tab CR) gets a leading quote."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv(rows, names: dict[int, str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)  # formula-like cells get a leading quote, as in every CSV export
     writer.writerow(CSV_HEADERS)
     for row in rows:
         cells = (
@@ -112,5 +105,5 @@ def _csv(rows, names: dict[int, str]) -> str:
             labels.summary(row.action, row.details) or "",
             json.dumps(row.details or {}, ensure_ascii=False, sort_keys=True, default=str),
         )
-        writer.writerow([neutralise(c) for c in cells])
+        writer.writerow(cells)
     return "\ufeff" + out.getvalue()
