@@ -1,8 +1,6 @@
 """The export pages: staff choose and download with progress; a village head only their own
 thôn; files are reachable only by who asked for them; every export leaves an audit row."""
 
-import time
-
 from sqlalchemy import select
 
 from aggregation import compute
@@ -12,6 +10,7 @@ from survey_app.exports import services
 from survey_app.exports.models import ExportJob
 from survey_app.extensions import db
 from tests.exports.support import SET, YEAR, label_line, load
+from tests.support.jobs import wait_for_job
 
 FORM = {"criteria": SET, "year": str(YEAR), "as_of": "", "scope": "", "fmt": "xlsx"}
 
@@ -20,15 +19,8 @@ FORM = {"criteria": SET, "year": str(YEAR), "as_of": "", "scope": "", "fmt": "xl
 # connections of their own, which must see the test's committed data.
 
 
-def _wait(client, status_url: str, seconds: float = 60) -> dict:
-    """Poll the job's JSON like the page's script does, until it finishes."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        state = client.get(status_url + "trang-thai").get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError("export did not finish in time")
+def _wait(client, status_url: str) -> dict:
+    return wait_for_job(client, status_url, "export")
 
 
 def _exports():

@@ -1,7 +1,5 @@
 """Large page imports run as background jobs: progress, then the same outcome as inline."""
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,6 +10,7 @@ from survey_app.imports import jobs
 from survey_app.imports.models import ImportJob
 from tests.imports.support import ROWS, csv_bytes, full_dump
 from tests.imports.test_import_page import upload
+from tests.support.jobs import wait_for_job
 
 # The job runs in a thread on its own connection: the test commits for real.
 pytestmark = pytest.mark.usefixtures("wipe")
@@ -25,15 +24,8 @@ def background(app, tmp_path):
     return tmp_path / "imports"
 
 
-def _wait(client, status_url: str, seconds: float = 60) -> dict:
-    """Poll the job's JSON like the page's script does, until it finishes."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        state = client.get(status_url + "trang-thai").get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.1)
-    raise AssertionError("import did not finish in time")
+def _wait(client, status_url: str) -> dict:
+    return wait_for_job(client, status_url, "import")
 
 
 def test_a_large_upload_becomes_a_job_and_imports_all(client, auth, world, background):
