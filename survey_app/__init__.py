@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
 
     from survey_app import models  # noqa: F401  (register every table)
+    from survey_app.history import capture  # noqa: F401  (versions every household change)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

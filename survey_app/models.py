@@ -11,3 +11,4 @@ from survey_app.places.models import Commune, Province, Village  # noqa: F401
 from survey_app.plates.models import DoorPlate  # noqa: F401
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult  # noqa: F401
 from survey_app.sync.models import SyncChange, SyncCounter, SyncStamp, SyncTombstone  # noqa: F401
+from survey_app.history.models import household_version, person_version  # noqa: F401

@@ -1,0 +1,1 @@
+"""Append-only history of households, people and villages (docs/history.md)."""
