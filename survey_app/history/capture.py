@@ -11,6 +11,7 @@ signed-in user and "page" are assumed, and outside a request "system".
 """
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 
 from flask import has_request_context
@@ -46,7 +47,7 @@ def attribute(actor, source: str) -> None:
     attribute_in(db.session, actor, source)
 
 
-def attribute_in(session: Session, actor, source: str) -> None:
+def attribute_in(session: Any, actor, source: str) -> None:
     if source not in SOURCES:
         raise ValueError(f"unknown history source {source!r}")
     session.info[_WHO] = (getattr(actor, "id", None), source)

@@ -9,6 +9,8 @@ The twin is built from the live table, so a column added to ``household`` is ver
 the migration check in tests/test_migrations.py asks for it in ``household_version``).
 """
 
+from typing import Any
+
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table
 
 from survey_app.extensions import db
@@ -31,7 +33,7 @@ SOURCES = {
 
 def _twin(live: Table) -> Table:
     key = f"{live.name}_id"
-    columns = [
+    columns: list[Any] = [
         Column("version_id", Integer, primary_key=True),
         Column(key, Integer, nullable=False),
         Column("valid_from", DateTime, nullable=False),
@@ -56,5 +58,9 @@ Index("ix_household_version_commune", household_version.c.commune_id)
 Index("ix_person_version_household", person_version.c.household_id)
 
 # live model → its version table, in the order versions are written (parents first)
-VERSIONED = {Village: village_version, Household: household_version, Person: person_version}
+VERSIONED: dict[Any, Table] = {
+    Village: village_version,
+    Household: household_version,
+    Person: person_version,
+}
 BY_NAME = {model.__tablename__: (model, table) for model, table in VERSIONED.items()}
