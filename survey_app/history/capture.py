@@ -11,8 +11,8 @@ signed-in user and "page" are assumed, and outside a request "system".
 """
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user

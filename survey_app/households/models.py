@@ -77,6 +77,8 @@ class Household(db.Model):
     visit_outcome_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     revisit_on: Mapped[Optional[date]]
     note: Mapped[str] = mapped_column(String(500), default="")
+    # When a volunteer last confirmed the household's own answers, or changed them (rounds/).
+    confirmed_at: Mapped[Optional[datetime]]
 
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -147,6 +149,9 @@ class Person(db.Model):
     # security-software item of someone without a smartphone), space-separated keys. Their values
     # are stored as None, never as False.
     khong_ap_dung: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # When a volunteer last confirmed this member's answers ("Không đổi"), or changed them: an
+    # answer older than a survey round's start is "chưa xác nhận lại" in that round (rounds/).
+    confirmed_at: Mapped[Optional[datetime]]
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
