@@ -83,11 +83,11 @@ def _collect(session: Session, _context) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
-    if not session.info.get(_PENDING):
+    session.flush()  # changes not flushed yet are pending too
+    pending: _Pending | None = session.info.pop(_PENDING, None)
+    if not pending:
         session.info.pop(_WHO, None)
         return
-    session.flush()  # the commit's own flush may add to the pending rows
-    pending: _Pending = session.info.pop(_PENDING)
     user_id, source = session.info.pop(_WHO, None) or _default_who()
     now = timeutil.utcnow()
     for model, table in VERSIONED.items():

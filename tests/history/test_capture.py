@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from survey_app.extensions import db
-from survey_app.history.models import household_version, person_version
+from survey_app.history.models import household_version, person_version, village_version
 from survey_app.households.models import Household
 from tests.households.test_views import form_payload
 
@@ -39,3 +39,10 @@ def test_a_refused_save_leaves_no_version(client, auth, world):
     url = f"/thon/{world.thon1.token}/ho-moi"
     assert client.post(url, data=form_payload(consent=None)).status_code == 422
     assert db.session.execute(select(household_version)).all() == before
+
+
+def test_a_change_committed_without_an_explicit_flush_is_versioned_at_that_commit(world):
+    world.thon2.active = False
+    db.session.commit()
+    rows = versions(village_version, "village_id", world.thon2.id)
+    assert [(v.active, v.valid_to is None) for v in rows] == [(True, False), (False, True)]
