@@ -25,7 +25,7 @@ from aggregation.populations import (
     person_counted,
 )
 from aggregation.rules import Rules
-from survey_app.households.models import Household, Person
+from aggregation.source import LIVE, Source
 
 Key = tuple[int, int]  # (commune_id, village_id)
 
@@ -96,57 +96,60 @@ class _Columns:
 def _indicator_columns(columns: _Columns, ind: Indicator, cut: Cutoffs, members) -> tuple:
     den = denominator(ind, cut, members, with_base=False)
     base = (ind.population, ind.denominator_filter)
+    yes = condition_yes(ind.numerator, cut, members)
+    unknown = condition_unknown(ind.numerator, cut, members)
     return (
-        columns.add(
-            ("num", *base, ind.numerator), _both(den, condition_yes(ind.numerator, members))
-        ),
+        columns.add(("num", *base, ind.numerator), _both(den, yes)),
         columns.add(("den", *base), den),
-        columns.add(
-            ("unk", *base, ind.numerator), _both(den, condition_unknown(ind.numerator, members))
-        ),
+        columns.add(("unk", *base, ind.numerator), _both(den, unknown)),
     )
 
 
 def person_statement(indicators, cut: Cutoffs, commune_ids=None):
     """One SELECT over counted people: per (commune, village) tallies of every person indicator."""
+    H, P = cut.src.H, cut.src.P
     columns = _Columns()
     labels = {i.code: _indicator_columns(columns, i, cut, None) for i in indicators}
-    incomplete = or_(*[getattr(Person, name).is_(None) for name in PERSON_FIELDS])
+    incomplete = or_(*[getattr(P, name).is_(None) for name in PERSON_FIELDS])
     columns.add(("people",), None)
     columns.add(("incomplete",), incomplete)
     stmt = (
-        select(Household.commune_id, Household.village_id, *columns.exprs.values())
-        .join(Household, Household.id == Person.household_id)
+        select(H.commune_id, H.village_id, *columns.exprs.values())
+        .select_from(P)
+        .join(H, H.id == P.household_id)
         .where(person_counted(cut))
-        .group_by(Household.commune_id, Household.village_id)
+        .group_by(H.commune_id, H.village_id)
     )
     if commune_ids is not None:
-        stmt = stmt.where(in_communes(commune_ids))
+        stmt = stmt.where(in_communes(cut, commune_ids))
     return stmt, labels, columns
 
 
 def household_statement(indicators, cut: Cutoffs, commune_ids=None):
     """One SELECT over households (outer-joined to their counted members) per (commune, village)."""
+    H = cut.src.H
     members = member_summary(cut, commune_ids)
     columns = _Columns()
     labels = {i.code: _indicator_columns(columns, i, cut, members) for i in indicators}
     columns.add(("households",), None)
-    columns.add(("surveyed",), Household.surveyed_at.is_not(None))
+    columns.add(("surveyed",), H.surveyed_at.is_not(None))
     columns.add(("counted",), members.c.household_id.is_not(None))
     stmt = (
-        select(Household.commune_id, Household.village_id, *columns.exprs.values())
-        .outerjoin(members, members.c.household_id == Household.id)
-        .group_by(Household.commune_id, Household.village_id)
+        select(H.commune_id, H.village_id, *columns.exprs.values())
+        .select_from(H)
+        .outerjoin(members, members.c.household_id == H.id)
+        .group_by(H.commune_id, H.village_id)
     )
     if commune_ids is not None:
-        stmt = stmt.where(Household.commune_id.in_(commune_ids))
+        stmt = stmt.where(H.commune_id.in_(commune_ids))
     return stmt, labels, columns
 
 
-@lru_cache(maxsize=32)
-def statements(criteria: CriteriaSet, filtered: bool):
-    """The two statements of a criteria set, built once with dates and communes as parameters."""
-    cut = Cutoffs.placeholders()
+@lru_cache(maxsize=64)
+def statements(criteria: CriteriaSet, filtered: bool, src: Source):
+    """The two statements of a criteria set and a source, built once with dates, communes (and
+    the moment, for history) as parameters."""
+    cut = Cutoffs.placeholders(src)
     ids = bindparam("commune_ids", expanding=True) if filtered else None
     data = [i for i in criteria.indicators if not i.is_manual]
     people = [i for i in data if i.unit_kind == "person"]
@@ -154,12 +157,24 @@ def statements(criteria: CriteriaSet, filtered: bool):
     return person_statement(people, cut, ids), household_statement(households, cut, ids)
 
 
-def count(session, criteria: CriteriaSet, rules: Rules, as_of: date, commune_ids=None) -> Counts:
-    """Run the two counting statements; ``commune_ids=None`` counts every commune."""
-    params = Cutoffs.build(rules, as_of).params()
+def count(
+    session,
+    criteria: CriteriaSet,
+    rules: Rules,
+    as_of: date,
+    commune_ids=None,
+    source: tuple[Source, dict] = (LIVE, {}),
+) -> Counts:
+    """Run the two counting statements; ``commune_ids=None`` counts every commune.
+
+    Ages are taken at ``as_of``; the rows are ``source`` (aggregation/source.py: today's, or the
+    history as it stood, with its parameters).
+    """
+    src, extra = source
+    params = Cutoffs.build(rules, as_of).params() | extra
     if commune_ids is not None:
         params["commune_ids"] = list(commune_ids)
-    (person, labels, cols), household = statements(criteria, commune_ids is not None)
+    (person, labels, cols), household = statements(criteria, commune_ids is not None, src)
     _no_jit(session)
     counts = Counts()
     for row in session.execute(person, params):

@@ -1,7 +1,7 @@
 """compute() and compute_many(): the one entry point for the CLI, the pages and the benchmark."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,7 +18,8 @@ from aggregation.results import (
     VillageResult,
 )
 from aggregation.rules import Rules, default_as_of
-from survey_app.places.models import Commune, Village
+from aggregation.source import source_for
+from survey_app.places.models import Commune
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult
 
 
@@ -47,10 +48,14 @@ def compute(
     year: int,
     as_of: date | None = None,
     settings: CommuneSettings | None = None,
+    confirmed_since: datetime | None = None,
 ) -> Report:
     """Results of criteria set ``criteria_id`` for one commune, per indicator and per village."""
     overrides = {commune.id: settings} if settings is not None else None
-    return compute_many(session, [commune], criteria_id, year, as_of, overrides)[0]
+    reports = compute_many(
+        session, [commune], criteria_id, year, as_of, overrides, confirmed_since=confirmed_since
+    )
+    return reports[0]
 
 
 def compute_many(
@@ -60,47 +65,57 @@ def compute_many(
     year: int,
     as_of: date | None = None,
     settings: dict[int, CommuneSettings] | None = None,
+    *,
+    confirmed_since: datetime | None = None,
 ) -> list[Report]:
-    """compute() for many communes (None = every commune) with one query pair per rule set."""
+    """compute() for many communes (None = every commune) with one query pair per rule set.
+
+    Ages are taken at ``as_of`` (default 31/12 of ``year``). The data is today's, unless an
+    ``as_of`` is given and that day has ended: then it is the data as it stood at the end of that
+    day (aggregation/source.py). ``confirmed_since``: only answers confirmed since then count.
+    """
     criteria = get_criteria(criteria_id)
+    source = source_for(as_of, confirmed_since)
     as_of = as_of or default_as_of(year)
     everyone = communes is None
     if everyone:
         communes = session.scalars(select(Commune).options(joinedload(Commune.province))).all()
     communes = sorted(communes, key=lambda c: c.id)
     chosen = {**load_settings(session, communes), **(settings or {})}
-    counts = _count_by_rules(session, criteria, as_of, communes, chosen, everyone)
-    villages = _villages(session, [c.id for c in communes], everyone)
+    counts = _count_by_rules(session, criteria, as_of, communes, chosen, everyone, source)
+    villages = _villages(session, [c.id for c in communes], everyone, source)
     manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
-    context = (criteria, year, as_of, counts)
+    context = (criteria, year, as_of, counts, source[1].get("moment"))
     return [
         _report(c, chosen[c.id], villages.get(c.id, []), manual.get(c.id, {}), *context)
         for c in communes
     ]
 
 
-def _count_by_rules(session, criteria, as_of, communes, chosen, everyone) -> Counts:
+def _count_by_rules(session, criteria, as_of, communes, chosen, everyone, source) -> Counts:
     """One statement pair per distinct set of rules (usually one for all communes)."""
     groups: dict[Rules, list[int]] = defaultdict(list)
     for commune in communes:
         groups[rules_of(chosen[commune.id])].append(commune.id)
     counts = Counts()
     for rules, ids in groups.items():
-        part = count(
-            session, criteria, rules, as_of, None if everyone and len(groups) == 1 else ids
-        )
+        scope = None if everyone and len(groups) == 1 else ids
+        part = count(session, criteria, rules, as_of, scope, source)
         counts.tallies.update(part.tallies)
         counts.coverage.update(part.coverage)
     return counts
 
 
-def _villages(session, ids, everyone) -> dict[int, list[Village]]:
-    stmt = select(Village)
+def _villages(session, ids, everyone, source) -> dict[int, list[VillageRef]]:
+    """Each commune's villages with the name and state they had in ``source``."""
+    src, params = source
+    V = src.V
+    stmt = select(V.id, V.commune_id, V.name, V.token, V.active)
     if not everyone:
-        stmt = stmt.where(Village.commune_id.in_(ids))
+        stmt = stmt.where(V.commune_id.in_(ids))
     found = defaultdict(list)
-    for village in session.scalars(stmt):
-        found[village.commune_id].append(village)
+    for row in session.execute(stmt, params):
+        found[row.commune_id].append(VillageRef(row.id, row.name, row.token, row.active))
     return found
 
 
@@ -118,11 +133,11 @@ def _manual_entries(session, ids, criteria_id, year, everyone) -> dict[int, dict
     return found
 
 
-def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as_of, counts):
+def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as_of, counts, at):
     rules = rules_of(settings)
     # Inactive (merged, renamed) villages still show while households are recorded under them.
     refs = [
-        VillageRef(v.id, v.name, v.token, v.active)
+        v
         for v in sorted(villages, key=lambda v: (v.name, v.id))
         if v.active or (commune.id, v.id) in counts.coverage
     ]
@@ -151,6 +166,7 @@ def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as
         villages=refs,
         coverage=coverage,
         total_coverage=total,
+        data_at=at,
     )
 
 

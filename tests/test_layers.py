@@ -11,6 +11,7 @@ LAYERS = ("aggregation", "household_forms")
 ALLOWED = (
     "survey_app.accounts.models",
     "survey_app.assistance.models",
+    "survey_app.history.models",  # the version tables figures as of a past date read
     "survey_app.households.models",
     "survey_app.households.status",  # pure: what applies, completeness, statuses
     "survey_app.households.vocabulary",

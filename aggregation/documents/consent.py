@@ -14,14 +14,16 @@ PRIVACY_LABEL = "Bảo vệ dữ liệu cá nhân"
 NOTE = "thuộc hộ chưa có sự đồng ý: được đếm nhưng không nêu tên"
 
 
-def consented_column():
-    """The column each list row carries to decide whether it may be named."""
-    return Household.has_consent.label("consented")
+def consented_column(H=Household):
+    """The column each list row carries to decide whether it may be named (``H``: the
+    households the list reads, today's or as they stood)."""
+    return H.has_consent.label("consented")
 
 
-def count_unnamed(session, statement) -> int:
+def count_unnamed(session, statement, src=None) -> int:
     """Rows of an evidence statement whose household has no recorded consent."""
-    stmt = statement.with_only_columns(func.count()).where(~Household.has_consent)
+    H = src.H if src is not None else Household
+    stmt = statement.with_only_columns(func.count()).where(~H.has_consent)
     return session.scalar(stmt.order_by(None)) or 0
 
 

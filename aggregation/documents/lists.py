@@ -16,11 +16,10 @@ from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIE
 from aggregation.documents import consent
 from aggregation.documents.errors import ListChanged
 from aggregation.documents.masking import shown_number
-from aggregation.evidence import evidence_statement
+from aggregation.evidence import evidence_source, evidence_statement
+from aggregation.source import Source
 from survey_app.assistance.models import ClassAttendance, TrainingClass, source_label
-from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import GIOI_TINH, VNEID
-from survey_app.places.models import Village
 
 NUMERATOR, COMPLEMENT = "numerator", "complement"
 SOURCED_FIELDS = ("ky_nang_so",)  # answers a training class can back (assistance/)
@@ -164,16 +163,18 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         report.criteria.id,
         code,
         report.year,
-        as_of=report.as_of,
+        as_of=report.data_as_of,
+        ages_at=report.as_of,
         settings=request.settings,
         village_id=village_id,
         which=which,
     )
     ind = result.indicator
+    src, _ = evidence_source(report.data_as_of)
     if ind.unit_kind == "household":
-        columns = _household_columns(ind)
+        columns = _household_columns(ind, src)
     else:
-        columns = _person_columns(ind, sourced(ind, which))
+        columns = _person_columns(ind, src, sourced(ind, which))
     return EvidenceList(
         code=code,
         which=which,
@@ -183,7 +184,7 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         villages=villages,
         statement=statement.with_only_columns(*columns),
         full_data=request.full_data,
-        unnamed=consent.count_unnamed(session, statement),
+        unnamed=consent.count_unnamed(session, statement, src),
     )
 
 
@@ -208,35 +209,35 @@ def sourced(ind: Indicator, which: str) -> bool:
     return which == NUMERATOR and person_list and ind.numerator.field in SOURCED_FIELDS
 
 
-def _person_columns(ind: Indicator, with_source: bool = False) -> list:
-    cols = [Village.id, Village.name, consent.consented_column(), Person.ho_ten, Person.birth_date]
-    cols += [Person.gioi_tinh]
-    cols += [Household.ma_ho, Household.chu_ho, Household.dia_chi, Household.so_dien_thoai]
+def _person_columns(ind: Indicator, src: Source, with_source: bool = False) -> list:
+    H, P, V = src.H, src.P, src.V
+    cols = [V.id, V.name, consent.consented_column(H), P.ho_ten, P.birth_date, P.gioi_tinh]
+    cols += [H.ma_ho, H.chu_ho, H.dia_chi, H.so_dien_thoai]
     if with_source:  # correlated subqueries: one value per person, never an extra row
-        cols += [_latest_class(TrainingClass.held_on, "class_on")]
-        cols += [_latest_class(TrainingClass.place, "class_place")]
-    return cols + [_value_column(ind, Person)]
+        cols += [_latest_class(P, TrainingClass.held_on, "class_on")]
+        cols += [_latest_class(P, TrainingClass.place, "class_place")]
+    return cols + [_value_column(ind, P)]
 
 
-def _latest_class(column, label: str):
+def _latest_class(P, column, label: str):
     """``column`` of the latest class (by date, then creation) the row's person attended."""
     return (
         select(column)
         .join(ClassAttendance, ClassAttendance.class_id == TrainingClass.id)
-        .where(ClassAttendance.person_id == Person.id)
+        .where(ClassAttendance.person_id == P.id)
         .order_by(TrainingClass.held_on.desc(), TrainingClass.id.desc())
         .limit(1)
-        .correlate(Person)
+        .correlate(P)
         .scalar_subquery()
         .label(label)
     )
 
 
-def _household_columns(ind: Indicator) -> list:
-    cols = [Village.id, Village.name, consent.consented_column(), Household.ma_ho, Household.chu_ho]
-    cols += [Household.dia_chi]
-    value = _value_column(ind, Household)
-    return cols + [Household.so_dien_thoai] + ([value] if value is not None else [])
+def _household_columns(ind: Indicator, src: Source) -> list:
+    H, V = src.H, src.V
+    cols = [V.id, V.name, consent.consented_column(H), H.ma_ho, H.chu_ho, H.dia_chi]
+    value = _value_column(ind, H)
+    return cols + [H.so_dien_thoai] + ([value] if value is not None else [])
 
 
 def _answer(lst: EvidenceList, value) -> str:

@@ -118,7 +118,8 @@ class SupportGroup:
 
 def support_groups(commune, village, indicator: Indicator, criteria_id, picker):
     """The village's people (or households) not yet meeting ``indicator``, grouped by household."""
-    args = dict(as_of=picker.as_of, village_id=village.id)
+    # A work list: who needs help now (today's data), with ages at the chosen date.
+    args = dict(ages_at=picker.as_of, village_id=village.id)
     code, year = indicator.code, picker.year
     stmt = evidence_statement(
         db.session, commune, criteria_id, code, year, which="complement", **args

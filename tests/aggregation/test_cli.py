@@ -6,6 +6,7 @@ from datetime import date
 from survey_app.extensions import db
 from tests.aggregation.helpers import commune_with_villages
 from tests.builders import make_household, make_person
+from tests.support.database import RECORDED_SINCE, data_true_since
 
 ARGS = ["indicators", "--commune", "Hoàng Kim", "--criteria", "thanh-hoa-1829", "--year", "2023"]
 
@@ -17,6 +18,7 @@ def _data():
     make_person(hh, "Lê Thị B", date(1982, 1, 1), gioi_tinh="nu", dt_thong_minh=False)
     make_person(hh, "Lê Văn C", date(2009, 6, 1), dt_thong_minh=None, vneid="muc_1")
     db.session.commit()
+    data_true_since(RECORDED_SINCE)
     return commune
 
 

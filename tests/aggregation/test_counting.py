@@ -7,6 +7,7 @@ from survey_app.extensions import db
 from survey_app.reports.models import CommuneSettings
 from tests.aggregation.helpers import commune_with_villages
 from tests.builders import make_household, make_person
+from tests.support.database import RECORDED_SINCE, data_true_since
 
 ADULT = date(1990, 3, 3)
 TH = "thanh-hoa-1829"
@@ -127,6 +128,8 @@ def test_as_of_date_moves_and_birth_year_only(app):
     make_person(hh, "Sinh 15/6/2008", date(2008, 6, 15))
     make_person(hh, "Chỉ biết năm 2008", date(2008, 7, 1), birth_year_only=True)
     make_person(hh, "Sinh 2024", date(2024, 1, 5))
+    db.session.commit()
+    data_true_since(RECORDED_SINCE)
 
     def count(code, day):
         return _one(code, commune, as_of=day).denominator

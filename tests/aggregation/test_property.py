@@ -14,7 +14,7 @@ from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.models import CommuneSettings
 from tests.aggregation.reference import reference_json
 from tests.aggregation.test_rules import MEN, WOMEN
-from tests.support.database import rolled_back
+from tests.support.database import RECORDED_SINCE, data_true_since, rolled_back
 from tests.support.skips import PG_URL, skip_or_fail
 
 TRI = st.sampled_from([True, False, None])
@@ -101,7 +101,8 @@ def _store(case) -> Commune:
             db.session.add(household)
     rules = {k: case[k] for k in ("working_age_rule", "adult_age", "count_tam_vang", "decimals")}
     db.session.add(CommuneSettings(commune=commune, **rules))
-    db.session.flush()
+    db.session.commit()  # inside rolled_back(): released, then undone at the end
+    data_true_since(RECORDED_SINCE)
     return commune
 
 

@@ -16,6 +16,7 @@ from aggregation.criteria import get_criteria
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from tests import builders
+from tests.support.database import RECORDED_SINCE, data_true_since
 
 SET, YEAR = "thanh-hoa-1829", 2023
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Vũ", "Bùi")
@@ -80,6 +81,7 @@ def populate(world, households_per_village: int = 3) -> None:
             world.hh_other, f"Người Xã Khác {i}", date(1985, 1, 1), dt_thong_minh=True
         )
     db.session.commit()
+    data_true_since(RECORDED_SINCE)  # the figures of past years read this data too
 
 
 def _value(cond, record):

@@ -10,6 +10,7 @@ from survey_app.reports.pages import vn_today
 from survey_app.timeutil import utcnow
 from tests import builders
 from tests.reports.data import YEAR, cards, populate, table_rows, text_of
+from tests.support.database import RECORDED_SINCE, data_true_since
 
 SET = "thanh-hoa-1829"
 # Page behaviour that does not depend on the database engine runs on SQLite only (keeps the suite
@@ -150,6 +151,7 @@ def test_as_of_date_moves_ages(client, auth, data):
     teen = builders.make_household(data.thon1, "HK-020", "Hộ có con 14 tuổi")
     builders.make_person(teen, "Cháu Mười Bốn", date(2011, 9, 1), vneid="muc_1")
     db.session.commit()
+    data_true_since(RECORDED_SINCE)
     auth.login("truongthon1")
     mid = client.get(village_url(data, nam=YEAR, ngay="2025-06-30"))
     end = client.get(village_url(data, nam=YEAR))

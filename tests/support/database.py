@@ -8,10 +8,11 @@ the outer transaction is rolled back and nothing the test did stays.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, time
 
 from flask import Flask
 from flask_sqlalchemy.session import Session
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -73,3 +74,21 @@ def _joined_sessions(connection: Connection) -> scoped_session:
         query_cls=db.Query,
     )
     return scoped_session(factory, scopefunc=db.session.registry.scopefunc)
+
+
+RECORDED_SINCE = date(2000, 1, 1)
+
+
+def data_true_since(day: date) -> None:
+    """Let the rows a test made count as recorded since ``day`` (for figures "as of" a past
+    date): each row's first version starts then. Commits."""
+    from survey_app.history.models import VERSIONED
+
+    start = datetime.combine(day, time.min)
+    for model, table in VERSIONED.items():
+        key = table.c[f"{model.__tablename__}_id"]
+        first = select(func.min(table.c.version_id)).group_by(key)
+        db.session.execute(
+            update(table).where(table.c.version_id.in_(first)).values(valid_from=start)
+        )
+    db.session.commit()
