@@ -23,6 +23,7 @@ from sqlalchemy import insert, select, update
 from household_forms.import_template import CellError, name_key, village_key
 from survey_app import audit
 from survey_app.extensions import db
+from survey_app.history import capture as history
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import HOUSEHOLD_YESNO, PERSON_YESNO
 from survey_app.imports.parsing import (
@@ -96,6 +97,7 @@ def import_households(
 
     ``consent_by``: who vouched that the commune collected the file's data with consent.
     """
+    history.attribute(actor, "import")
     summary = ImportSummary()
     plan = _Plan(commune.id, summary)
     villages = _village_ids(actor, commune, parsed, summary)
@@ -124,7 +126,7 @@ def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
     """Record the register's consent on the file's households that have none recorded yet."""
     now = utcnow()
     for start in range(0, len(codes), VOUCH_BATCH):
-        db.session.execute(
+        vouched = db.session.scalars(
             update(Household)
             .where(
                 Household.commune_id == commune_id,
@@ -132,8 +134,10 @@ def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
                 Household.register_consent_at.is_(None),
             )
             .values(register_consent_by=consent_by[:160], register_consent_at=now)
+            .returning(Household.id)
             .execution_options(synchronize_session=False)
         )
+        history.touched(db.session, "household", vouched)
 
 
 def _village_ids(actor, commune: Commune, parsed: ParsedFile, summary) -> dict[str, int]:
@@ -275,19 +279,24 @@ class _Plan:
         """Run the gathered changes: one bulk statement per kind of change."""
         # render_nulls: the ORM would otherwise drop None values and split the rows into one
         # statement per pattern of blanks (thousands of statements instead of a few batches).
+        # Bulk statements bypass the ORM: the rows they write are named for the history.
         if self.new_households:
             stmt = insert(Household).returning(Household.id, Household.ma_ho)
             stmt = stmt.execution_options(render_nulls=True)
             ids = dict((ma_ho, id_) for id_, ma_ho in db.session.execute(stmt, self.new_households))
+            history.touched(db.session, "household", ids.values())
             for ma_ho, people in self.new_people_of.items():
                 self.new_people += [person | {"household_id": ids[ma_ho]} for person in people]
         if self.new_people:
-            stmt = insert(Person).execution_options(render_nulls=True)
-            db.session.execute(stmt, self.new_people)
+            stmt = insert(Person).returning(Person.id).execution_options(render_nulls=True)
+            created = db.session.scalars(stmt, self.new_people).all()
+            history.touched(db.session, "person", created)
         if self.household_updates:
             db.session.execute(update(Household), self.household_updates)
+            history.touched(db.session, "household", [r["id"] for r in self.household_updates])
         if self.person_updates:
             db.session.execute(update(Person), self.person_updates)
+            history.touched(db.session, "person", [r["id"] for r in self.person_updates])
 
 
 @dataclass

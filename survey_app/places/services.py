@@ -4,6 +4,7 @@ from sqlalchemy import delete, insert, select, update
 
 from survey_app import audit
 from survey_app.extensions import db
+from survey_app.history import capture as history
 from survey_app.places.models import Commune, Province, Village
 from survey_app.timeutil import utcnow
 from survey_app.transactions import ServiceError
@@ -123,14 +124,17 @@ def merge_village(actor, source: Village, target: Village) -> int:
         raise PlaceError("Chỉ gộp được vào một thôn khác của cùng xã.")
     if not target.active:
         raise PlaceError(f"Thôn '{target.name}' đang ngừng hoạt động, không gộp vào được.")
+    history.attribute(actor, "merge")
     moved = db.session.scalars(
         select(Household.ma_ho).where(Household.village_id == source.id).order_by(Household.ma_ho)
     ).all()
-    db.session.execute(
+    ids = db.session.scalars(
         update(Household)
         .where(Household.village_id == source.id)
         .values(village_id=target.id, version=Household.version + 1, updated_at=utcnow())
-    )
+        .returning(Household.id)
+    ).all()
+    history.touched(db.session, "household", ids)
     users = _move_assignments(source, target, user_village)
     source.active = False
     db.session.flush()

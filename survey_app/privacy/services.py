@@ -14,6 +14,8 @@ from survey_app import audit
 from survey_app.assistance.models import HelpRecord
 from survey_app.audit import AuditLog
 from survey_app.extensions import db
+from survey_app.history import capture as history
+from survey_app.history.models import household_version, person_version
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune
 from survey_app.reports.services import get_settings
@@ -68,9 +70,11 @@ def anonymise(actor, commune: Commune, *, dry_run: bool = False) -> AnonymiseRes
     result = AnonymiseResult(cutoff, len(households), people)
     if dry_run or not households:
         return result
+    history.attribute(actor, "anonymise")
     for household in households:
         _anonymise_household(household, now)
     _forget_traces([h.id for h in households], [h.token for h in households])
+    _clear_history(households)
     audit.record(
         actor, "anonymise", "commune", commune.token,
         households=len(households), people=people, cutoff=cutoff.isoformat(),
@@ -91,6 +95,32 @@ def _anonymise_household(household: Household, now: datetime) -> None:
         person.ho_ten = ANONYMOUS_NAME
         person.birth_date = date(person.birth_date.year, 7, 1)  # the year-only convention
         person.birth_year_only = True
+
+
+def _clear_history(households: list[Household]) -> None:
+    """The past versions of these households and their people lose the same data the live rows
+    lost (the one change ever made to history, by this retention job only). Their yes/no answers,
+    birth years, sex and cư trú stay, so past figures stay true."""
+    cleared = dict(dia_chi="", so_dien_thoai=None, note="", gps_lat=None, gps_lng=None)
+    cleared |= dict(gps_accuracy=None, gps_at=None, chu_ho=ANONYMOUS_NAME)
+    for household in households:
+        db.session.execute(
+            update(household_version)
+            .where(household_version.c.household_id == household.id)
+            .values(ma_ho=household.ma_ho, **cleared)
+        )
+    ids = [h.id for h in households]
+    rows = db.session.execute(
+        select(person_version.c.version_id, person_version.c.birth_date).where(
+            person_version.c.household_id.in_(ids)
+        )
+    ).all()
+    for version_id, born in rows:  # members removed earlier included
+        db.session.execute(
+            update(person_version)
+            .where(person_version.c.version_id == version_id)
+            .values(ho_ten=ANONYMOUS_NAME, birth_date=date(born.year, 7, 1), birth_year_only=True)
+        )
 
 
 def _forget_traces(household_ids: list[int], tokens: list[str]) -> None:

@@ -17,6 +17,7 @@ from household_forms.sync import UUID_RE, HouseholdOut, load_change
 from survey_app import audit
 from survey_app.access import village_ids_stmt
 from survey_app.extensions import db
+from survey_app.history import capture as history
 from survey_app.households.models import Household, Person
 from survey_app.households.services import (
     ConflictError,
@@ -64,6 +65,7 @@ def apply_change(user, raw) -> dict:
     change, errors = load_change(raw)
     if errors:
         return invalid(change_id, errors)
+    history.attribute(user, "sync")
     return _apply_once(user, change, raw)
 
 
