@@ -95,6 +95,8 @@ EXPECTED: dict[str, Check] = {
     "households.new_household": Check("own_village"),
     "households.household": Check("own_village"),
     "households.visit": Check("own_village"),
+    "history.household": Check("own_village"),
+    "history.restore": Check("officer_record"),
     "admin.villages": Check("officer"),
     "admin.village": Check("officer_record"),
     "admin.village_rename": Check("officer_record"),
@@ -393,3 +395,44 @@ def test_the_walk_catches_a_new_or_leaky_route(own_app, monkeypatch, tmp_path):
     leaks = [p for p in _walk(walk, "GET") if " leaky " in p]
     assert len(leaks) == 6  # everyone but admin and the officer got in
     assert leaks[0].startswith("GET leaky /ro-ri/") and "as anonymous: expected login" in leaks[0]
+
+
+def _history_rows() -> dict:
+    from survey_app.history.models import VERSIONED
+
+    return {
+        table.name: {row.version_id: row._mapping for row in db.session.execute(select(table))}
+        for table in VERSIONED.values()
+    }
+
+
+def test_no_route_edits_or_deletes_history(walk):
+    """Every rule, with every method it takes and the ones it does not, as the roles that may do
+    most: versions are only ever added (a later one closes the one before); none is changed or
+    removed."""
+    walk.world.hh1.chu_ho = "Lê Văn Bình B"  # a second version, so there is a closed one too
+    db.session.commit()
+    before = _history_rows()
+    changed = []
+    for rule in sorted(_rules(walk.app), key=lambda r: r.rule):
+        check = EXPECTED.get(rule.endpoint)
+        if check is None:
+            continue
+        url = walk.url(rule, check)
+        for role in ("admin", "officer"):
+            for method in ("POST", "PUT", "PATCH", "DELETE"):
+                walk.client(role).open(url, method=method)
+                db.session.rollback()
+                after = _history_rows()
+                for table, rows in before.items():
+                    for version_id, row in rows.items():
+                        now = after[table].get(version_id)
+                        kept = now is not None and all(
+                            now[key] == value
+                            for key, value in row.items()
+                            if not (key == "valid_to" and value is None)
+                        )
+                        if not kept:
+                            changed.append(f"{method} {url} as {role}: {table} {version_id}")
+    assert sum(len(rows) for rows in before.values()) > 3
+    assert not changed, "\n".join(changed[:20])

@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "export": "Xuất danh sách",
     "backup": "Sao lưu",
     "restore": "Khôi phục dữ liệu",
+    "restore_value": "Khôi phục giá trị cũ",
     "person_data_export": "Xuất dữ liệu một người",
     "anonymise": "Ẩn danh dữ liệu hết hạn",
     # survey work

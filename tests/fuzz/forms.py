@@ -27,6 +27,7 @@ from household_forms.admin import (
 )
 from household_forms.assistance import ClassForm, HelpForm
 from household_forms.export_form import ExportForm
+from household_forms.history import RestoreForm
 from household_forms.household import HouseholdForm, VisitForm
 from household_forms.import_template import ImportUploadForm
 from household_forms.reports import ManualResultForm, SettingsForm
@@ -57,6 +58,7 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     "households.new_household": HouseholdForm,
     "households.household": HouseholdForm,
     "households.visit": VisitForm,
+    "history.restore": RestoreForm,
     "admin.villages": VillageForm,
     "admin.village_rename": VillageForm,
     "admin.village_members": VillageMembersForm,

@@ -251,3 +251,20 @@ def test_prune_forgets_old_changes_only(phone, world, app):
     outcome = app.test_cli_runner().invoke(args=["sync", "prune", "--days", "365"])
     assert outcome.exit_code == 0 and "Đã xóa 1" in outcome.output
     assert db.session.scalars(select(SyncChange.change_id)).all() == [recent["change_id"]]
+
+
+def test_a_pushed_change_is_in_the_history_as_sync(phone, world):
+    from survey_app.history.models import household_version
+
+    result = phone("tnv1").result(update(world.hh1.token, world.hh1.version, cap_quang=True))
+    assert result["status"] == "applied", result
+    rows = db.session.execute(
+        select(
+            household_version.c.source,
+            household_version.c.changed_by_id,
+            household_version.c.cap_quang,
+        )
+        .where(household_version.c.household_id == world.hh1.id)
+        .order_by(household_version.c.version_id)
+    ).all()
+    assert rows[-1] == ("sync", world.vol1.id, True)
