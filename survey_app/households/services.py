@@ -81,7 +81,7 @@ def create_household(actor, village, data: dict) -> Household:
         _mark_surveyed(actor, household, changes)
         household.version = 1
         db.session.flush()
-    audit.record(actor, "create", "household", household.token, changes=changes, version=1)
+    audit.record(actor, "create", "household", household.token, version=1)
     return household
 
 
@@ -103,9 +103,7 @@ def save_household(actor, household: Household, data: dict, expected_version: in
             _apply_members(actor, household, data["members"])
         _mark_surveyed(actor, household, changes)
         db.session.flush()
-    audit.record(
-        actor, "update", "household", household.token, changes=changes, version=household.version
-    )
+    audit.record(actor, "update", "household", household.token, version=household.version)
     return household
 
 
@@ -125,24 +123,15 @@ def record_visit(actor, household: Household, data: dict, expected_version: int 
     now = utcnow()
     values = {"visit_outcome": outcome, "revisit_on": revisit_on}
     values["note"] = data.get("note", household.note)
-    changes = _apply(household, values, ("visit_outcome", "revisit_on", "note"))
+    _apply(household, values, ("visit_outcome", "revisit_on", "note"))
     household.visit_outcome_at, household.visit_outcome_by = now, actor
     household.last_edited_at, household.last_edited_by = now, actor
     if outcome == visit_status.MOVED:
         for person in household.members:
-            if person.cu_tru != "da_chuyen_di":
-                old, person.cu_tru = person.cu_tru, "da_chuyen_di"
-                audit.record(
-                    actor,
-                    "update",
-                    "person",
-                    person.token,
-                    household=household.token,
-                    changes={"cu_tru": [old, "da_chuyen_di"]},
-                )
+            person.cu_tru = "da_chuyen_di"
     db.session.flush()
     audit.record(
-        actor, "visit", "household", household.token, changes=changes, version=household.version
+        actor, "visit", "household", household.token, outcome=outcome, version=household.version
     )
     return household
 
@@ -242,36 +231,29 @@ def _apply_business_rule(household: Household, changes: dict) -> None:
 
 
 def _apply_members(actor, household: Household, members: list[dict]) -> None:
-    """Make the household's members exactly ``members``, in that order, auditing each change."""
+    """Make the household's members exactly ``members``, in that order (each change of a member
+    becomes a version of that member: survey_app/history)."""
     if not members:
         raise HouseholdError("Hộ phải có ít nhất một thành viên.", "m")
     existing = {person.token: person for person in household.members}
     kept: list[Person] = []
     for position, item in enumerate(members):
-        person = _member(actor, household, existing, item)
+        person = _member(household, existing, item)
         if person in kept:
             raise HouseholdError("Một thành viên bị gửi hai lần.", "m")
         person.position = position
         kept.append(person)
-    for person in household.members:
-        if person not in kept:
-            audit.record(actor, "delete", "person", person.token, household=household.token)
     household.members = kept  # delete-orphan removes the members left out
 
 
-def _member(actor, household: Household, existing: dict, item: dict) -> Person:
+def _member(household: Household, existing: dict, item: dict) -> Person:
     token = item.get("token")
     if token and token not in existing:
         raise HouseholdError("Thành viên này không thuộc hộ.", "m")
     # ``new_token``: a token the phone made for a member added offline (checked by the sync API).
     person = existing[token] if token else Person(token=item.get("new_token") or new_token())
-    changes = _apply(person, item, PERSON_FIELDS)
-    changes |= _not_applicable(person)
-    if changes:
-        action = "update" if token else "create"
-        audit.record(
-            actor, action, "person", person.token, household=household.token, changes=changes
-        )
+    _apply(person, item, PERSON_FIELDS)
+    _not_applicable(person)
     return person
 
 
