@@ -49,12 +49,21 @@ def compute(
     as_of: date | None = None,
     settings: CommuneSettings | None = None,
     confirmed_since: datetime | None = None,
+    *,
+    at: datetime | None = None,
+    manual: dict | None = None,
 ) -> Report:
-    """Results of criteria set ``criteria_id`` for one commune, per indicator and per village."""
+    """Results of criteria set ``criteria_id`` for one commune, per indicator and per village.
+
+    ``at``: the data as it stood at that moment; ``manual``: the staff-entered results to use
+    (by indicator code) instead of the stored ones — both for frozen reports.
+    """
     overrides = {commune.id: settings} if settings is not None else None
     reports = compute_many(
-        session, [commune], criteria_id, year, as_of, overrides, confirmed_since=confirmed_since
-    )
+        session, [commune], criteria_id, year, as_of, overrides,
+        confirmed_since=confirmed_since, at=at,
+        manual={commune.id: manual} if manual is not None else None,
+    )  # fmt: skip
     return reports[0]
 
 
@@ -67,6 +76,8 @@ def compute_many(
     settings: dict[int, CommuneSettings] | None = None,
     *,
     confirmed_since: datetime | None = None,
+    at: datetime | None = None,
+    manual: dict[int, dict] | None = None,
 ) -> list[Report]:
     """compute() for many communes (None = every commune) with one query pair per rule set.
 
@@ -75,7 +86,7 @@ def compute_many(
     day (aggregation/source.py). ``confirmed_since``: only answers confirmed since then count.
     """
     criteria = get_criteria(criteria_id)
-    source = source_for(as_of, confirmed_since)
+    source = source_for(as_of, confirmed_since, at)
     as_of = as_of or default_as_of(year)
     everyone = communes is None
     if everyone:
@@ -84,7 +95,8 @@ def compute_many(
     chosen = {**load_settings(session, communes), **(settings or {})}
     counts = _count_by_rules(session, criteria, as_of, communes, chosen, everyone, source)
     villages = _villages(session, [c.id for c in communes], everyone, source)
-    manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
+    if manual is None:
+        manual = _manual_entries(session, [c.id for c in communes], criteria.id, year, everyone)
     context = (criteria, year, as_of, counts, source[1].get("moment"))
     return [
         _report(c, chosen[c.id], villages.get(c.id, []), manual.get(c.id, {}), *context)

@@ -53,6 +53,7 @@ def evidence_statement(
     which: str = "numerator",
     confirmed_since: datetime | None = None,
     ages_at: date | None = None,
+    at: datetime | None = None,
 ) -> Select:
     """SELECT of the Person (or Household) rows of indicator ``code``, ordered by thôn, mã hộ.
 
@@ -68,7 +69,7 @@ def evidence_statement(
     if indicator.is_manual:
         raise ValueError(f"{criteria_id} {code} is a manual indicator: it has no evidence list")
     settings = settings or load_settings(session, [commune])[commune.id]
-    src, params = evidence_source(as_of, confirmed_since)
+    src, params = evidence_source(as_of, confirmed_since, at)
     cut = Cutoffs.build(rules_of(settings), ages_at or as_of or default_as_of(year), src)
     if indicator.unit_kind == "household":
         stmt = _household_statement(indicator, cut, commune, which)
@@ -80,11 +81,11 @@ def evidence_statement(
 
 
 def evidence_source(
-    as_of: date | None, confirmed_since: datetime | None = None
+    as_of: date | None, confirmed_since: datetime | None = None, at: datetime | None = None
 ) -> tuple[Source, dict]:
     """The rows an evidence list as of ``as_of`` reads (None: today's; else as they stood), as
     in the counts; columns added to its statement must come from the same source."""
-    return source_for(as_of, confirmed_since)
+    return source_for(as_of, confirmed_since, at)
 
 
 def _person_statement(ind: Indicator, cut: Cutoffs, commune: Commune, which: str) -> Select:

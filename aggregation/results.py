@@ -150,11 +150,6 @@ class Report:
     # The moment whose data was counted (end of the as-of day), or None: today's data.
     data_at: datetime | None = None
 
-    @property
-    def data_as_of(self) -> date | None:
-        """The as-of date to read the same rows again (evidence lists): None for today's data."""
-        return self.as_of if self.data_at is not None else None
-
     def indicator(self, code: str) -> IndicatorResult:
         """The result of indicator ``code``; KeyError if the set has no such code."""
         for item in self.indicators:

@@ -74,10 +74,13 @@ def moment_of(as_of: date | None) -> datetime | None:
     return timeutil.start_of_day_utc(as_of + timedelta(days=1))
 
 
-def source_for(as_of: date | None, confirmed_since: datetime | None = None) -> tuple[Source, dict]:
+def source_for(
+    as_of: date | None, confirmed_since: datetime | None = None, at: datetime | None = None
+) -> tuple[Source, dict]:
     """The source for figures as of ``as_of`` (None: today's data) and the parameter values its
-    statements need."""
-    moment = moment_of(as_of)
+    statements need. ``at``: read the rows as they stood at that moment instead (a frozen
+    report reads the moment it froze)."""
+    moment = at if at is not None else moment_of(as_of)
     params: dict = {}
     if confirmed_since is not None:
         params["confirmed_since"] = confirmed_since

@@ -77,6 +77,7 @@ def _optional_blueprints():
     from survey_app.auditing import views as audit_views
     from survey_app.devices import views as device_views
     from survey_app.exports import views as export_views
+    from survey_app.frozen import views as frozen_views
     from survey_app.history import views as history_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
@@ -98,6 +99,7 @@ def _optional_blueprints():
         privacy_views,
         device_views,
         history_views,
+        frozen_views,
     ]
 
 

@@ -5,6 +5,7 @@ from survey_app.assistance.models import ClassAttendance, HelpRecord, TrainingCl
 from survey_app.audit import AuditLog  # noqa: F401
 from survey_app.devices.models import SignInCode, UserSession  # noqa: F401
 from survey_app.exports.models import ExportJob  # noqa: F401
+from survey_app.frozen.models import FrozenReport  # noqa: F401
 from survey_app.history.models import household_version, person_version  # noqa: F401
 from survey_app.households.models import Household, Person  # noqa: F401
 from survey_app.imports.models import ImportJob  # noqa: F401

@@ -27,6 +27,7 @@ from tests import builders
 from tests.assistance.support import walk_training_class
 from tests.devices import support as devices
 from tests.exports.support import walk_export_job
+from tests.frozen.support import walk_frozen_report
 from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
 from tests.support.database import empty_tables
@@ -51,6 +52,8 @@ KINDS = {
     "exporter":        (LOGIN,     OK,   OK,    OK,   F,   F,   OK,           OK),
     # an export of Thôn 1 asked for by each role (FORM_POSTS)
     "thon1_export":    (LOGIN,     OK,   OK,    OK,   F,   F,   N,            N),
+    # a frozen report of Thôn 1: staff of the commune and Thôn 1's head; nobody else knows it
+    "thon1_frozen":    (LOGIN,     OK,   OK,    OK,   N,   N,   N,            N),
     # an export belongs to whoever asked for it (the officer here); its file may be gone
     "own_export":      (LOGIN,     N,    OK,    N,    F,   F,   N,            N),
     "own_export_gone": (LOGIN,     N,    N,     N,    F,   F,   N,            N),
@@ -128,6 +131,9 @@ EXPECTED: dict[str, Check] = {
     "offline.conflicts": Check("login"),
     "api-docs.openapi_json": Check("public"),
     "exports.index": Check("exporter"),
+    "frozen.freeze": Check("officer_record"),
+    "frozen.report": Check("thon1_frozen", report_token=walk_frozen_report),
+    "frozen.download": Check("thon1_frozen", report_token=walk_frozen_report, fmt="csv"),
     "exports.status": Check("own_export", token=walk_export_job),
     "exports.status_json": Check("own_export", token=walk_export_job),
     "exports.download": Check("own_export", token=lambda w: finished_export(walk_export_job(w))),

@@ -5,7 +5,7 @@ only lay it out, so every format prints the same figures as the dashboards.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from aggregation.criteria import CriteriaError, get_criteria
 from aggregation.documents.errors import ExportError
@@ -30,7 +30,11 @@ class ExportRequest:
     complement: bool = False  # add "Danh sách chưa đạt / cần hỗ trợ" lists
     full_data: bool = False  # phone numbers unmasked (the caller audits this)
     issued_on: date | None = None  # the year printed in "..., ngày ... tháng ... năm ..."
-    settings: object | None = None  # CommuneSettings override (tests, previews)
+    settings: object | None = None  # CommuneSettings override (tests, previews, frozen reports)
+    # A frozen report (survey_app/frozen): the moment whose data it reads, and the staff-entered
+    # results it was frozen with (by indicator code).
+    data_at: datetime | None = None
+    manual: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,9 @@ def build(session, request: ExportRequest) -> ExportContent:
     if request.village is not None and request.village.commune_id != request.commune.id:
         raise ExportError(f"{request.village.name} không thuộc xã {request.commune.name}")
     report = compute(
-        session, request.commune, criteria.id, request.year, request.as_of, request.settings
-    )
+        session, request.commune, criteria.id, request.year, request.as_of, request.settings,
+        at=request.data_at, manual=request.manual,
+    )  # fmt: skip
     codes = _codes(criteria, request.codes)
     heading = _heading(request, report)
     lists = evidence_lists(session, request, report, codes)
@@ -115,8 +120,10 @@ def _heading(request: ExportRequest, report: Report) -> Heading:
     commune = request.commune
     issued = request.issued_on or vn_today()
     scope = f"Xã {commune.name}, tỉnh {commune.province.name}"
-    if request.village is not None:
-        scope = f"{request.village.name}, xã {commune.name}, tỉnh {commune.province.name}"
+    if request.village is not None:  # named as it was at the report's date
+        named = {v.id: v.name for v in report.villages}.get(request.village.id)
+        name = named or request.village.name
+        scope = f"{name}, xã {commune.name}, tỉnh {commune.province.name}"
     return Heading(
         authority=f"UBND XÃ {commune.name.upper()}",
         place_date=f"{commune.name}, ngày ..... tháng ..... năm {issued.year}",

@@ -163,14 +163,14 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         report.criteria.id,
         code,
         report.year,
-        as_of=report.data_as_of,
         ages_at=report.as_of,
+        at=report.data_at,
         settings=request.settings,
         village_id=village_id,
         which=which,
     )
     ind = result.indicator
-    src, _ = evidence_source(report.data_as_of)
+    src, _ = evidence_source(None, at=report.data_at)
     if ind.unit_kind == "household":
         columns = _household_columns(ind, src)
     else:

@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "backup": "Sao lưu",
     "restore": "Khôi phục dữ liệu",
     "restore_value": "Khôi phục giá trị cũ",
+    "report_freeze": "Chốt số liệu báo cáo",
     "person_data_export": "Xuất dữ liệu một người",
     "anonymise": "Ẩn danh dữ liệu hết hạn",
     # survey work

@@ -27,6 +27,7 @@ from household_forms.admin import (
 )
 from household_forms.assistance import ClassForm, HelpForm
 from household_forms.export_form import ExportForm
+from household_forms.frozen import FreezeForm
 from household_forms.history import RestoreForm
 from household_forms.household import HouseholdForm, VisitForm
 from household_forms.import_template import ImportUploadForm
@@ -59,6 +60,7 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     "households.household": HouseholdForm,
     "households.visit": VisitForm,
     "history.restore": RestoreForm,
+    "frozen.freeze": FreezeForm,
     "admin.villages": VillageForm,
     "admin.village_rename": VillageForm,
     "admin.village_members": VillageMembersForm,
