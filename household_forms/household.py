@@ -118,6 +118,8 @@ class MemberForm(VnSubForm):
         "VNeID (định danh điện tử)",
         options=[(k, k, v) for k, v in VNEID.items()] + [("", None, "Chưa hỏi")],
     )
+    # "Không đổi": answers carried over from the last round, confirmed unchanged (one tap).
+    xac_nhan = HiddenField(default="")
 
     @property
     def is_removed(self) -> bool:
@@ -147,6 +149,7 @@ class MemberForm(VnSubForm):
             "quan_he": self.quan_he.data or "",
             "cu_tru": self.cu_tru.data,
             "vneid": self.vneid.data,
+            "xac_nhan": self.xac_nhan.data == "1",
         }
         data.update({key: self[key].data for key in PERSON_YESNO})
         return data
@@ -170,6 +173,7 @@ class HouseholdForm(VnForm):
     gps_lng = FloatField(widget=HiddenField.widget, validators=[Optional(), NumberRange(-180, 180)])
     gps_accuracy = FloatField(widget=HiddenField.widget, validators=[Optional(), NumberRange(0)])
     back = HiddenField()  # where the visit started (a local path), to return there after "Lưu"
+    xac_nhan = HiddenField(default="")  # the household's own answers confirmed unchanged
     m = FieldList(FormField(MemberForm))
 
     def validate_consent(self, field):
@@ -194,6 +198,7 @@ class HouseholdForm(VnForm):
             "so_dien_thoai": rules.clean_phone(self.so_dien_thoai.data),
             "note": self.note.data or "",
             "members": [member.to_data() for member in self.live_members()],
+            "xac_nhan": self.xac_nhan.data == "1",
         }
         if self.gps_lat.data is not None and self.gps_lng.data is not None:
             data |= {"gps_lat": self.gps_lat.data, "gps_lng": self.gps_lng.data}

@@ -200,6 +200,8 @@ class _MemberFields(VnSchema):
     quan_he = Text("quan_he")
     cu_tru = Choice(CU_TRU)
     vneid = Choice(VNEID, allow_none=True)
+    # "Không đổi": the member's answers carried over from the last round confirmed unchanged.
+    xac_nhan = StrictBool(allow_none=True)
 
     @post_load
     def birth(self, data, **kwargs):
@@ -220,6 +222,7 @@ def _data_schema(name: str, required: bool) -> type[VnSchema]:
         "dia_chi": Text("dia_chi"),
         "so_dien_thoai": Phone(allow_none=True),
         "note": Text("note"),
+        "xac_nhan": StrictBool(allow_none=True),
         "gps_lat": Number(-90, 90),
         "gps_lng": Number(-180, 180),
         "gps_accuracy": Number(0, 100000),

@@ -84,6 +84,7 @@ def _optional_blueprints():
     from survey_app.plates import views as plate_views
     from survey_app.privacy import views as privacy_views
     from survey_app.reports import views as report_views
+    from survey_app.rounds import views as round_views
     from survey_app.sync import views as sync_views
 
     return [
@@ -100,6 +101,7 @@ def _optional_blueprints():
         device_views,
         history_views,
         frozen_views,
+        round_views,
     ]
 
 

@@ -12,4 +12,5 @@ from survey_app.imports.models import ImportJob  # noqa: F401
 from survey_app.places.models import Commune, Province, Village  # noqa: F401
 from survey_app.plates.models import DoorPlate  # noqa: F401
 from survey_app.reports.models import CommuneSettings, ManualIndicatorResult  # noqa: F401
+from survey_app.rounds.models import SurveyRound, VillageSignoff  # noqa: F401
 from survey_app.sync.models import SyncChange, SyncCounter, SyncStamp, SyncTombstone  # noqa: F401

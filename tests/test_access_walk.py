@@ -30,6 +30,7 @@ from tests.exports.support import walk_export_job
 from tests.frozen.support import walk_frozen_report
 from tests.imports.support import walk_import_job
 from tests.plates.support import walk_plate
+from tests.rounds.support import walk_round
 from tests.support.database import empty_tables
 
 ROLES = ("anonymous", "admin", "officer", "head1", "vol1", "vol2", "other_officer", "head2")
@@ -54,6 +55,8 @@ KINDS = {
     "thon1_export":    (LOGIN,     OK,   OK,    OK,   F,   F,   N,            N),
     # a frozen report of Thôn 1: staff of the commune and Thôn 1's head; nobody else knows it
     "thon1_frozen":    (LOGIN,     OK,   OK,    OK,   N,   N,   N,            N),
+    # Thôn 1's head signs Thôn 1 off in a survey round; nobody else does
+    "thon1_head":      (LOGIN,     F,    F,     OK,   F,   F,   F,            N),
     # an export belongs to whoever asked for it (the officer here); its file may be gone
     "own_export":      (LOGIN,     N,    OK,    N,    F,   F,   N,            N),
     "own_export_gone": (LOGIN,     N,    N,     N,    F,   F,   N,            N),
@@ -132,6 +135,11 @@ EXPECTED: dict[str, Check] = {
     "api-docs.openapi_json": Check("public"),
     "exports.index": Check("exporter"),
     "frozen.freeze": Check("officer_record"),
+    "rounds.index": Check("officer_record"),
+    "rounds.detail": Check("own_commune", round_token=walk_round),
+    "rounds.close": Check("officer_record", round_token=walk_round),
+    "rounds.sign_off": Check("thon1_head", round_token=walk_round),
+    "rounds.reopen": Check("officer_record", round_token=walk_round),
     "frozen.report": Check("thon1_frozen", report_token=walk_frozen_report),
     "frozen.download": Check("thon1_frozen", report_token=walk_frozen_report, fmt="csv"),
     "exports.status": Check("own_export", token=walk_export_job),
@@ -237,6 +245,7 @@ class Walk:
         self.head2 = builders.make_user(HEAD2, "village_head", world.commune, [world.thon2])
         db.session.commit()
         walk_training_class(world)  # before the snapshot, so each restore keeps the class
+        walk_round(world)  # likewise the open survey round
         devices.walk_signin_code(world)
         devices.walk_device(world)
         # Each role's sign-in is a session row; the cookie carries its secret, not the user id.

@@ -34,6 +34,10 @@ ACTION_LABELS = {
     "restore": "Khôi phục dữ liệu",
     "restore_value": "Khôi phục giá trị cũ",
     "report_freeze": "Chốt số liệu báo cáo",
+    "round_open": "Mở đợt khảo sát",
+    "round_close": "Kết thúc đợt khảo sát",
+    "village_signoff": "Trưởng thôn xác nhận đợt khảo sát",
+    "village_reopen": "Mở lại thôn trong đợt khảo sát",
     "person_data_export": "Xuất dữ liệu một người",
     "anonymise": "Ẩn danh dữ liệu hết hạn",
     # survey work

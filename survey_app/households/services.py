@@ -79,6 +79,7 @@ def create_household(actor, village, data: dict) -> Household:
         _apply_business_rule(household, changes)
         _apply_members(actor, household, data.get("members", []))
         _mark_surveyed(actor, household, changes)
+        household.confirmed_at = utcnow()
         household.version = 1
         db.session.flush()
     audit.record(actor, "create", "household", household.token, version=1)
@@ -102,6 +103,8 @@ def save_household(actor, household: Household, data: dict, expected_version: in
         if "members" in data:
             _apply_members(actor, household, data["members"])
         _mark_surveyed(actor, household, changes)
+        if _answers_changed(changes) or data.get("xac_nhan") is True:
+            household.confirmed_at = utcnow()
         db.session.flush()
     audit.record(actor, "update", "household", household.token, version=household.version)
     return household
@@ -252,9 +255,17 @@ def _member(household: Household, existing: dict, item: dict) -> Person:
         raise HouseholdError("Thành viên này không thuộc hộ.", "m")
     # ``new_token``: a token the phone made for a member added offline (checked by the sync API).
     person = existing[token] if token else Person(token=item.get("new_token") or new_token())
-    _apply(person, item, PERSON_FIELDS)
+    changes = _apply(person, item, PERSON_FIELDS)
     _not_applicable(person)
+    # Answers given or changed now, or confirmed unchanged ("Không đổi"), are confirmed now.
+    if changes or item.get("xac_nhan") is True or not token:
+        person.confirmed_at = utcnow()
     return person
+
+
+def _answers_changed(changes: dict) -> bool:
+    """Whether a save changed the household's own yes/no answers (they are then confirmed)."""
+    return any(key in HOUSEHOLD_YESNO for key in changes)
 
 
 def _mark_surveyed(actor, household: Household, changes: dict) -> None:

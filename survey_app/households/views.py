@@ -36,6 +36,7 @@ from survey_app.households.vocabulary import (
 )
 from survey_app.navigation import url_if_exists
 from survey_app.places.models import Village
+from survey_app.rounds import services as rounds
 from survey_app.timeutil import vn_today
 from survey_app.transactions import refuse
 
@@ -221,6 +222,11 @@ def _render_form(form, village, household, conflict=None, visit_form=None):
     if household is not None and visit_form is None:
         visit_form = VisitForm(formdata=None, data={"note": household.note})
     done = visit_status.completeness(household, today) if household is not None else None
+    survey_round = rounds.current_round(village.commune_id)
+    carried = {
+        p.token for p in (household.members if household else [])
+        if rounds.carried_forward(p, survey_round)
+    }  # fmt: skip
     return (
         render_template(
             "households/household.html",
@@ -247,6 +253,10 @@ def _render_form(form, village, household, conflict=None, visit_form=None):
             suggested_ma_ho=form.ma_ho.data if household is None else None,
             rules_json=rules.to_json(today),
             help_url=_help_url(household),
+            survey_round=survey_round,
+            carried=carried,
+            household_carried=household is not None
+            and rounds.carried_forward(household, survey_round),
         ),
         code,
     )

@@ -1,5 +1,7 @@
 """Village and commune dashboards, the "Cần hỗ trợ" list, commune settings, manual indicators."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -27,6 +29,7 @@ from survey_app.households import status as visit_status
 from survey_app.places.models import Commune
 from survey_app.privacy import services as privacy
 from survey_app.reports import pages, services
+from survey_app.rounds import services as rounds
 from survey_app.transactions import refuse
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -69,9 +72,23 @@ def _this_year() -> int:
 
 
 def _compute(commune, settings, picker):
-    return compute(
-        db.session, commune, picker.criteria_id, picker.year, picker.as_of, settings=settings
-    )
+    """The report the page shows; with ``?xac_nhan=1`` during a round, only answers confirmed
+    in the round count (the others count as not known yet)."""
+    survey_round = rounds.current_round(commune)
+    confirmed_only = survey_round is not None and request.args.get("xac_nhan") == "1"
+    report = compute(
+        db.session, commune, picker.criteria_id, picker.year, picker.as_of, settings=settings,
+        confirmed_since=survey_round.since if confirmed_only and survey_round else None,
+    )  # fmt: skip
+    return report, RoundView(survey_round, confirmed_only)
+
+
+@dataclass
+class RoundView:
+    """The open round (if any) and whether the page counts only answers confirmed in it."""
+
+    survey_round: object | None
+    confirmed_only: bool
 
 
 # ---- village dashboard and "Cần hỗ trợ" ------------------------------------------------------
@@ -82,7 +99,7 @@ def _compute(commune, settings, picker):
 def village_dashboard(village_token):
     village = get_village_or_404(village_token)
     settings, picker = _choice(village.commune)
-    report = _compute(village.commune, settings, picker)
+    report, round_view = _compute(village.commune, settings, picker)
     rows = [
         (item, item.village(village.id))
         for item in report.indicators
@@ -101,6 +118,7 @@ def village_dashboard(village_token):
         needed=pages.still_needed,
         states=household_services.status_counts(household_services.village_rows(village.id)),
         state_labels=visit_status.LABELS,
+        round_view=round_view,
     )
 
 
@@ -125,7 +143,7 @@ def support_list(village_token, criteria_id, code):
     village = get_village_or_404(village_token)
     indicator = _indicator_or_404(criteria_id, code, manual=False)
     settings, picker = _choice(village.commune, only=criteria_id)
-    item = _compute(village.commune, settings, picker).indicator(code)
+    item = _compute(village.commune, settings, picker)[0].indicator(code)
     ratio = item.village(village.id)
     groups = pages.support_groups(village.commune, village, indicator, criteria_id, picker)
     return render_template(
@@ -157,7 +175,7 @@ def commune_dashboard(commune_token):
         return render_template("reports/pick_commune.html", communes=communes)
     commune = get_commune_or_404(commune_token)
     settings, picker = _choice(commune)
-    report = _compute(commune, settings, picker)
+    report, round_view = _compute(commune, settings, picker)
     days, progress = pages.volunteer_progress(commune, pages.vn_today())
     return render_template(
         "reports/commune.html",
@@ -170,6 +188,7 @@ def commune_dashboard(commune_token):
         days=days,
         progress=progress,
         unnamed=privacy.households_without_consent(commune.id),
+        round_view=round_view,
     )
 
 
@@ -269,7 +288,7 @@ def manual(commune_token, criteria_id):
     submitted = request.form.get("chi_tieu") if request.method == "POST" else None
     if submitted is not None and submitted not in codes:
         abort(400)
-    report = _compute(commune, settings, picker)  # holds what was entered so far
+    report, _ = _compute(commune, settings, picker)  # holds what was entered so far
     items = [
         (report.indicator(code), manual_form(f"ct{i}", report.indicator(code), code == submitted))
         for i, code in enumerate(codes)

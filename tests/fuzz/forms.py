@@ -32,6 +32,7 @@ from household_forms.history import RestoreForm
 from household_forms.household import HouseholdForm, VisitForm
 from household_forms.import_template import ImportUploadForm
 from household_forms.reports import ManualResultForm, SettingsForm
+from household_forms.rounds import RoundForm
 from tests.fuzz import known
 from tests.fuzz.strategies import OddBody, form_data, form_fields, junk_text, odd_body, query_args
 from tests.test_access_walk import ARG_VALUES, EXPECTED, ROLES, Walk
@@ -61,6 +62,10 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     "households.visit": VisitForm,
     "history.restore": RestoreForm,
     "frozen.freeze": FreezeForm,
+    "rounds.index": RoundForm,
+    "rounds.close": EmptyForm,
+    "rounds.sign_off": EmptyForm,
+    "rounds.reopen": EmptyForm,
     "admin.villages": VillageForm,
     "admin.village_rename": VillageForm,
     "admin.village_members": VillageMembersForm,

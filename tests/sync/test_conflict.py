@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from survey_app.audit import AuditLog
 from survey_app.extensions import db
+from survey_app.history.models import household_version
 from survey_app.sync.models import SyncChange
 from tests.sync.conftest import counts, household, update
 
@@ -44,16 +45,23 @@ def test_conflict_then_merge_keeps_every_value(phone, world):
     saved = household(token)
     assert (saved.dia_chi, saved.cap_quang, saved.dien_khong_tien_mat) == ("Xóm Tây", True, True)
 
-    # The earlier values are not lost: the audit trail holds each step with old and new values.
+    # The earlier values are not lost: the history holds each step; the audit log each action.
     rows = db.session.scalars(
         select(AuditLog)
         .where(AuditLog.object_type == "household", AuditLog.object_key == token)
         .order_by(AuditLog.id)
     ).all()
     assert [row.action for row in rows] == ["update", "sync_conflict", "update"]
-    assert rows[0].details["changes"]["dia_chi"] == ["", "Xóm Đông"]
     assert rows[1].details["change_id"] == second["change_id"]
-    assert rows[2].details["changes"]["dia_chi"] == ["Xóm Đông", "Xóm Tây"]
+    v = household_version.c
+    steps = db.session.execute(
+        select(v.dia_chi, v.source).where(v.household_id == saved.id).order_by(v.version_id)
+    ).all()
+    assert [tuple(step) for step in steps][-3:] == [
+        ("", "system"),
+        ("Xóm Đông", "sync"),
+        ("Xóm Tây", "sync"),
+    ]
 
 
 def test_conflict_with_the_page_form(phone, world, client, auth):

@@ -1,0 +1,1 @@
+"""Survey rounds (Đợt khảo sát): who was visited, answers confirmed again, villages signed off."""
