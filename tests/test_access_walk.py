@@ -123,6 +123,8 @@ EXPECTED: dict[str, Check] = {
     "reports.home": Check("login"),
     "reports.commune_dashboard": Check("officer_record", rules={"/bao-cao/xa/": "officer"}),
     "reports.village_dashboard": Check("own_village"),
+    "reports.village_trends": Check("own_village"),
+    "reports.commune_trends": Check("officer_record"),
     "reports.support_list": Check("own_village"),
     "reports.settings": Check("officer_record"),
     "reports.targets": Check("officer_record"),

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers
+from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers, trends
 from aggregation.counting import Coverage
 from household_forms.reports import (
     SettingsForm,
@@ -28,7 +28,7 @@ from survey_app.households import services as household_services
 from survey_app.households import status as visit_status
 from survey_app.places.models import Commune
 from survey_app.privacy import services as privacy
-from survey_app.reports import pages, services
+from survey_app.reports import charts, pages, services
 from survey_app.rounds import services as rounds
 from survey_app.transactions import refuse
 
@@ -317,3 +317,45 @@ def _save_manual(form, commune, criteria_id, code, picker) -> bool:
         _attach(form, exc.messages)
         return False
     return True
+
+
+# ---- trends ------------------------------------------------------------------------------------
+
+
+def _trend_points(commune) -> tuple[str, list]:
+    """By month (from the open round's start, else 1 January) or by survey round (``?theo=dot``)."""
+    today = pages.vn_today()
+    if request.args.get("theo") == "dot":
+        return "dot", trends.round_points(rounds.rounds_of(commune), today)
+    current = rounds.current_round(commune)
+    start = current.starts_on if current is not None else today.replace(month=1, day=1)
+    return "thang", trends.month_points(start, today)
+
+
+@bp.get("/thon/<village_token>/xu-huong")
+@login_required
+def village_trends(village_token):
+    village = get_village_or_404(village_token)
+    settings, picker = _choice(village.commune)
+    by, points = _trend_points(village.commune)
+    lines = trends.series(db.session, village.commune, picker.criteria_id, points, village.id)
+    return render_template(
+        "reports/trends.html", place=village.name, lines=lines, by=by, chart=charts.line_chart,
+        here=lambda **a: url_for(".village_trends", village_token=village.token, **a),
+        back=url_for(".village_dashboard", village_token=village.token),
+    )  # fmt: skip
+
+
+@bp.get("/xa/<commune_token>/xu-huong")
+@staff_only
+def commune_trends(commune_token):
+    commune = get_commune_or_404(commune_token)
+    settings, picker = _choice(commune)
+    by, points = _trend_points(commune)
+    lines = trends.series(db.session, commune, picker.criteria_id, points)
+    return render_template(
+        "reports/trends.html", place=f"xã {commune.name}", lines=lines, by=by,
+        chart=charts.line_chart,
+        here=lambda **a: url_for(".commune_trends", commune_token=commune.token, **a),
+        back=url_for(".commune_dashboard", commune_token=commune.token),
+    )  # fmt: skip
