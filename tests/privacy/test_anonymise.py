@@ -86,3 +86,25 @@ def test_running_twice_does_nothing_the_second_time(runner, world):
     _age(world, 6)
     assert "Đã ẩn danh 1 hộ" in _run(runner).output
     assert "Đã ẩn danh 0 hộ" in _run(runner).output
+
+
+def test_history_keeps_no_personal_data_once_anonymised(runner, world):
+    from survey_app.history.models import household_version, person_version
+
+    hh = _age(world, 5)
+    assert _run(runner).exit_code == 0
+    h, p = household_version.c, person_version.c
+    house = db.session.execute(
+        select(h.chu_ho, h.dia_chi, h.so_dien_thoai, h.note, h.gps_lat, h.source)
+        .where(h.household_id == hh.id)
+        .order_by(h.version_id)
+    ).all()
+    assert len(house) >= 2 and house[-1].source == "anonymise"
+    assert {(r.chu_ho, r.dia_chi, r.so_dien_thoai, r.note, r.gps_lat) for r in house} == {
+        ("Đã ẩn danh", "", None, "", None)
+    }
+    people = db.session.execute(
+        select(p.ho_ten, p.birth_date, p.ky_nang_so).where(p.household_id == hh.id)
+    ).all()
+    assert {(r.ho_ten, r.birth_date) for r in people} == {("Đã ẩn danh", date(1970, 7, 1))}
+    assert people[-1].ky_nang_so is True  # the answers the counts need stay
