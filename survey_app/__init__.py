@@ -107,6 +107,7 @@ def _optional_blueprints():
 
 def _register_commands(app: Flask) -> None:
     from survey_app.accounts.cli import create_user
+    from survey_app.backup.cli import backup, restore
     from survey_app.demo.cli import generate_demo, load_demo
     from survey_app.exports.cli import export_evidence
     from survey_app.imports.cli import import_households
@@ -119,6 +120,8 @@ def _register_commands(app: Flask) -> None:
         generate_demo,
         indicators,
         export_evidence,
+        backup,
+        restore,
     )
     for command in commands:
         app.cli.add_command(command)

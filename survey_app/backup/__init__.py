@@ -1,0 +1,1 @@
+"""Whole-database backup and restore in a portable file (docs/backup.md)."""
