@@ -209,11 +209,13 @@ def test_online_save_shows_the_server_answer(open_phone, base_url, live_app):
     context, page = open_phone()
     sign_in_and_prepare(page, base_url)
     page.goto(f"{base_url}/ho/{world.hh1.token}")
+    page.wait_for_load_state("load")  # the page's scripts are in place before the first tap
     page.check("#consent")
     page.fill("#chu_ho", "")
     page.fill("#dia_chi", "Xóm Lỗi")
     page.click(".savebar button[type=submit]")
     page.wait_for_selector("#chu_ho-err")  # the server's 422 page, typed values kept
+    page.wait_for_load_state("load")  # and its scripts, before typing again
     assert page.input_value("#dia_chi") == "Xóm Lỗi" and page.is_checked("#consent")
     page.fill("#chu_ho", "Lê Văn Sửa")
     page.click(".savebar button[type=submit]")
