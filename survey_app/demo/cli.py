@@ -14,6 +14,7 @@ from survey_app.accounts.services import create_user
 from survey_app.demo import names
 from survey_app.demo.generator import Generator, Totals
 from survey_app.extensions import db
+from survey_app.history import capture as history
 from survey_app.places.models import Commune, Province
 from survey_app.places.services import find_commune
 from survey_app.templating import vn_number
@@ -42,6 +43,7 @@ def load_demo():
         return
     generator = Generator(random.Random(DEMO_SEED))
     with unit_of_work():
+        history.attribute(None, "cli")
         commune, villages = generator.places(DEMO_PROVINCE, DEMO_COMMUNE, DEMO_VILLAGES)
         created = _demo_users(generator, commune, villages)
         surveyors = _surveyors(villages, created)
@@ -134,6 +136,7 @@ def _one_commune(rng, province, name, households, password_hash):
     village_count = max(1, min(rng.randint(8, 12), households))
     generator = Generator(rng, progress=_progress_printer(households))
     with unit_of_work():
+        history.attribute(None, "cli")
         commune, villages = generator.places(
             province, name, [f"Thôn {i}" for i in range(1, village_count + 1)]
         )

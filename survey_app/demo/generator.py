@@ -15,6 +15,7 @@ from survey_app import audit
 from survey_app.accounts.models import COMMUNE_OFFICER, VILLAGE_HEAD, VOLUNTEER, User, user_village
 from survey_app.demo import names
 from survey_app.extensions import db
+from survey_app.history import capture as history
 from survey_app.households import status as visit_status
 from survey_app.households.models import Household, Person
 from survey_app.places.models import Commune, Village
@@ -205,6 +206,10 @@ class Generator:
                 person.update(household_id=household_id, position=position)
                 rows.append(person)
         conn.execute(insert(Person.__table__), rows)
+        # bulk inserts the ORM does not see: name them for the history
+        history.touched(db.session, "household", ids)
+        people = select(Person.__table__.c.id).where(Person.__table__.c.household_id.in_(ids))
+        history.touched(db.session, "person", conn.execute(people).scalars())
         return len(rows)
 
     def _household_row(self, commune, plan: VillagePlan, ma_ho, head: dict, surveyed) -> dict:

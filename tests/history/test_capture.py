@@ -46,3 +46,19 @@ def test_a_change_committed_without_an_explicit_flush_is_versioned_at_that_commi
     db.session.commit()
     rows = versions(village_version, "village_id", world.thon2.id)
     assert [(v.active, v.valid_to is None) for v in rows] == [(True, False), (False, True)]
+
+
+def test_demo_data_made_in_bulk_is_versioned(runner):
+    from survey_app.households.models import Person
+
+    db.session.commit()
+    assert runner.invoke(args=["load-demo"]).exit_code == 0
+    db.session.rollback()
+    households = db.session.scalars(select(Household.id)).all()
+    people = db.session.scalars(select(Person.id)).all()
+    versioned = db.session.execute(
+        select(household_version.c.household_id, household_version.c.source)
+    ).all()
+    assert households and {h for h, _ in versioned} == set(households)
+    assert {s for _, s in versioned} == {"cli"}
+    assert set(db.session.scalars(select(person_version.c.person_id))) == set(people)
