@@ -48,12 +48,15 @@ def line_chart(line: Series) -> Markup:
     for i, v, ok in values:
         klass = "dot ok" if ok else "dot"
         parts.append(f'<circle class="{klass}" cx="{_x(i, count):.1f}" cy="{_y(v):.1f}" r="3.5"/>')
-    for i, point in enumerate(line.points):  # first, last and every other label: legible
-        if i in (0, count - 1) or count <= 7 or i % 2 == 0:
-            parts.append(
-                f'<text class="label" x="{_x(i, count):.1f}" y="{HEIGHT - 8}" '
-                f'text-anchor="middle">{escape(point.label)}</text>'
-            )
+    for i, point in enumerate(line.points):  # first, last and every other one: legible
+        last = i == count - 1
+        if not (last or count <= 6 or (i % 2 == 0 and i < count - 2)):
+            continue
+        anchor = "end" if last and count > 1 else "middle"
+        parts.append(
+            f'<text class="label" x="{_x(i, count):.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="{anchor}">{escape(point.label)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
