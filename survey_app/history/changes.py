@@ -78,7 +78,8 @@ class Entry:
 def words(name: str, value) -> str:
     """A stored value as a person reads it."""
     if value is None:
-        return "Chưa hỏi" if name in PERSON_YESNO or name in HOUSEHOLD_YESNO else "(trống)"
+        asked = name in PERSON_YESNO or name in HOUSEHOLD_YESNO or name == "vneid"
+        return "Chưa hỏi" if asked else "(trống)"
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if name == "vneid":

@@ -64,3 +64,23 @@ def test_trend_charts_fit_a_phone_and_print(page, base_url, live_app):
     page.emulate_media(media="print")
     assert charts.first.is_visible() and page.locator(".trend-values").first.is_visible()
     assert not page.locator("p.no-print").first.is_visible()
+
+
+def test_household_history_reads_well_on_a_phone(page, base_url, live_app):
+    world = builders.World.create()
+    from survey_app.households.services import save_household
+
+    person = world.hh1.members[0]
+    members = [{"token": person.token, "dt_thong_minh": True, "vneid": "muc_2"}]
+    save_household(world.vol1, world.hh1, {"consent": True, "members": members}, 1)
+    db.session.commit()
+    login(page, base_url, "canbo", builders.PASSWORD)
+    page.goto(f"{base_url}/ho/{world.hh1.token}")
+    page.get_by_role("link", name="Lịch sử thay đổi").click()
+    page.wait_for_load_state()
+    text = " ".join(page.inner_text("main").split())
+    assert "Điện thoại thông minh: Chưa hỏi → Có" in text and "VNeID: Chưa hỏi → Mức 2" in text
+    assert page.get_by_role("button", name="Khôi phục “Chưa hỏi” cho VNeID").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert run_axe(page) == []
+    screenshot(page, "household-history")
