@@ -88,26 +88,24 @@ def close(round_token):
 @bp.post("/dot-khao-sat/<round_token>/thon/<village_token>/xac-nhan")
 @roles_required(VILLAGE_HEAD)
 def sign_off(round_token, village_token):
-    found = _round_or_404(round_token)
-    village = get_village_or_404(village_token)
-    if village.commune_id != found.commune_id:
-        abort(404)
-    if EmptyForm().validate_on_submit() and attempt(
-        lambda: services.sign_off(current_user, found, village)
-    ):
-        flash(f"Đã xác nhận {village.name} hoàn thành đợt khảo sát.", "success")
-    return redirect(url_for("rounds.detail", round_token=found.token))
+    done = "Đã xác nhận {} hoàn thành đợt khảo sát."
+    return _village_step(round_token, village_token, services.sign_off, done)
 
 
 @bp.post("/dot-khao-sat/<round_token>/thon/<village_token>/mo-lai")
 @roles_required(*STAFF)
 def reopen(round_token, village_token):
+    return _village_step(
+        round_token, village_token, services.reopen, "Đã mở lại {} trong đợt khảo sát."
+    )
+
+
+def _village_step(round_token, village_token, step, done: str):
+    """Sign a village off or reopen it: a village of the round's commune the user may see."""
     found = _round_or_404(round_token)
     village = get_village_or_404(village_token)
     if village.commune_id != found.commune_id:
         abort(404)
-    if EmptyForm().validate_on_submit() and attempt(
-        lambda: services.reopen(current_user, found, village)
-    ):
-        flash(f"Đã mở lại {village.name} trong đợt khảo sát.", "success")
+    if EmptyForm().validate_on_submit() and attempt(lambda: step(current_user, found, village)):
+        flash(done.format(village.name), "success")
     return redirect(url_for("rounds.detail", round_token=found.token))
