@@ -12,7 +12,6 @@ signed-in user and "page" are assumed, and outside a request "system".
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
@@ -44,13 +43,9 @@ def attribute(actor, source: str) -> None:
     """Name who makes this transaction's changes and through what (a key of SOURCES)."""
     from survey_app.extensions import db
 
-    attribute_in(db.session, actor, source)
-
-
-def attribute_in(session: Any, actor, source: str) -> None:
     if source not in SOURCES:
         raise ValueError(f"unknown history source {source!r}")
-    session.info[_WHO] = (getattr(actor, "id", None), source)
+    db.session.info[_WHO] = (getattr(actor, "id", None), source)
 
 
 def touched(session: Session, table: str, ids: Iterable[int]) -> None:
@@ -65,20 +60,20 @@ def _name_of(obj) -> str | None:
 
 @event.listens_for(Session, "after_flush")
 def _collect(session: Session, _context) -> None:
-    pending = None
-    for obj in session.new:
-        if name := _name_of(obj):
-            pending = pending or _pending(session)
-            pending.changed[name].add(obj.id)
-    for obj in session.dirty:
-        name = _name_of(obj)
-        if name and session.is_modified(obj, include_collections=False):
-            pending = pending or _pending(session)
-            pending.changed[name].add(obj.id)
-    for obj in session.deleted:
-        if name := _name_of(obj):
-            pending = pending or _pending(session)
-            pending.deleted[name].add(obj.id)
+    changed = [o for o in session.new if _name_of(o)]
+    changed += [
+        o
+        for o in session.dirty
+        if _name_of(o) and session.is_modified(o, include_collections=False)
+    ]
+    deleted = [o for o in session.deleted if _name_of(o)]
+    if not (changed or deleted):
+        return
+    pending = _pending(session)
+    for obj in changed:
+        pending.changed[obj.__tablename__].add(obj.id)
+    for obj in deleted:
+        pending.deleted[obj.__tablename__].add(obj.id)
 
 
 @event.listens_for(Session, "before_commit")
