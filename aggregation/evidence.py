@@ -20,7 +20,7 @@ from aggregation.populations import (
     member_summary,
 )
 from aggregation.rules import default_as_of
-from aggregation.source import Source, source_for
+from aggregation.source import source_for
 from survey_app.places.models import Commune
 
 WHICH = ("numerator", "complement", "unknown", "denominator")
@@ -69,7 +69,7 @@ def evidence_statement(
     if indicator.is_manual:
         raise ValueError(f"{criteria_id} {code} is a manual indicator: it has no evidence list")
     settings = settings or load_settings(session, [commune])[commune.id]
-    src, params = evidence_source(as_of, confirmed_since, at)
+    src, params = source_for(as_of, confirmed_since, at)
     cut = Cutoffs.build(rules_of(settings), ages_at or as_of or default_as_of(year), src)
     if indicator.unit_kind == "household":
         stmt = _household_statement(indicator, cut, commune, which)
@@ -78,14 +78,6 @@ def evidence_statement(
     if village_id is not None:
         stmt = stmt.where(src.H.village_id == village_id)
     return stmt.params(**params) if params else stmt
-
-
-def evidence_source(
-    as_of: date | None, confirmed_since: datetime | None = None, at: datetime | None = None
-) -> tuple[Source, dict]:
-    """The rows an evidence list as of ``as_of`` reads (None: today's; else as they stood), as
-    in the counts; columns added to its statement must come from the same source."""
-    return source_for(as_of, confirmed_since, at)
 
 
 def _person_statement(ind: Indicator, cut: Cutoffs, commune: Commune, which: str) -> Select:

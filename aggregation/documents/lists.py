@@ -16,8 +16,8 @@ from aggregation.criteria import DERIVED_HOUSEHOLD, HOUSEHOLD_FIELDS, PERSON_FIE
 from aggregation.documents import consent
 from aggregation.documents.errors import ListChanged
 from aggregation.documents.masking import shown_number
-from aggregation.evidence import evidence_source, evidence_statement
-from aggregation.source import Source
+from aggregation.evidence import evidence_statement
+from aggregation.source import Source, source_for
 from survey_app.assistance.models import ClassAttendance, TrainingClass, source_label
 from survey_app.households.vocabulary import GIOI_TINH, VNEID
 
@@ -170,7 +170,7 @@ def _describe(session, request, report, code: str, which: str) -> EvidenceList:
         which=which,
     )
     ind = result.indicator
-    src, _ = evidence_source(None, at=report.data_at)
+    src, _ = source_for(None, at=report.data_at)  # the rows the statement reads
     if ind.unit_kind == "household":
         columns = _household_columns(ind, src)
     else:
