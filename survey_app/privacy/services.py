@@ -8,7 +8,7 @@ and the yes/no answers, so a past year's counts stay true while nobody can be pi
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from survey_app import audit
 from survey_app.assistance.models import HelpRecord
@@ -115,11 +115,12 @@ def _clear_history(households: list[Household]) -> None:
             person_version.c.household_id.in_(ids)
         )
     ).all()
-    for version_id, born in rows:  # members removed earlier included
+    if rows:  # members removed earlier included; one statement for them all
         db.session.execute(
             update(person_version)
-            .where(person_version.c.version_id == version_id)
-            .values(ho_ten=ANONYMOUS_NAME, birth_date=date(born.year, 7, 1), birth_year_only=True)
+            .where(person_version.c.version_id == bindparam("vid"))
+            .values(ho_ten=ANONYMOUS_NAME, birth_date=bindparam("born"), birth_year_only=True),
+            [{"vid": vid, "born": date(born.year, 7, 1)} for vid, born in rows],
         )
 
 
