@@ -54,6 +54,16 @@ def evidence(runner, tmp_path, as_of: date) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+def import_on_d0(runner, tmp_path, clock) -> None:
+    """The register imported on D0; the commune, its villages and users came before."""
+    data_true_since(date(2026, 1, 1))
+    clock(date(2026, 10, 1))
+    imported = runner.invoke(
+        args=["import-households", str(write(tmp_path, "a.csv", csv_bytes())), *COMMUNE]
+    )
+    assert imported.exit_code == 0, imported.output
+
+
 def household(ma_ho: str) -> Household:
     return db.session.scalars(select(Household).where(Household.ma_ho == ma_ho)).one()
 
@@ -81,12 +91,7 @@ def change_on_d2(world) -> None:
 
 
 def test_as_of_a_past_day_gives_that_days_figures_and_lists(runner, world, tmp_path, clock):
-    data_true_since(date(2026, 1, 1))  # the commune, its villages and users came before D0
-    clock(date(2026, 10, 1))
-    imported = runner.invoke(
-        args=["import-households", str(write(tmp_path, "a.csv", csv_bytes())), *COMMUNE]
-    )
-    assert imported.exit_code == 0, imported.output
+    import_on_d0(runner, tmp_path, clock)
 
     clock(D1)
     figures_d1, lists_d1 = indicators(runner, D1), evidence(runner, tmp_path, D1)
@@ -112,12 +117,7 @@ def test_as_of_a_past_day_gives_that_days_figures_and_lists(runner, world, tmp_p
 def test_a_person_added_later_is_not_there_and_one_moved_away_later_still_is(
     runner, world, tmp_path, clock
 ):
-    data_true_since(date(2026, 1, 1))  # the commune, its villages and users came before D0
-    clock(date(2026, 10, 1))
-    imported = runner.invoke(
-        args=["import-households", str(write(tmp_path, "a.csv", csv_bytes())), *COMMUNE]
-    )
-    assert imported.exit_code == 0, imported.output
+    import_on_d0(runner, tmp_path, clock)
     clock(D2)
     change_on_d2(world)
     clock(date(2026, 10, 9))
