@@ -13,12 +13,14 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import Flask, flash, has_request_context, request
 
 from survey_app.extensions import db
 
 _STATE = "survey_app.transaction"
+T = TypeVar("T")
 
 
 class ServiceError(ValueError):
@@ -86,6 +88,13 @@ def attempt(action: Callable[[], object], field=None) -> bool:
             flash(exc.message, "error")
         return False
     return True
+
+
+def attempt_value(action: Callable[[], T], field=None) -> T | None:
+    """attempt() for a service call whose result the view needs: that result, or None when the
+    service refused (shown on ``field`` or flashed, as attempt() does)."""
+    result: list[T] = []
+    return result[0] if attempt(lambda: result.append(action()), field) else None
 
 
 def after_commit(callback: Callable[[], object]) -> None:

@@ -26,7 +26,7 @@ from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User
 from survey_app.admin import services as q
 from survey_app.extensions import db
 from survey_app.places import services as places
-from survey_app.transactions import attempt
+from survey_app.transactions import attempt, attempt_value
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 manage = roles_required(*STAFF)
@@ -162,11 +162,11 @@ def village_merge(village_token):
     form.target.choices = _merge_choices(village)
     if form.validate_on_submit():
         target = get_village_or_404(form.target.data)
-        moved = []
-        if attempt(
-            lambda: moved.append(places.merge_village(current_user, village, target)), form.target
-        ):
-            flash(f"Đã gộp {village.name} vào {target.name}: chuyển {moved[0]} hộ.", "success")
+        moved = attempt_value(
+            lambda: places.merge_village(current_user, village, target), form.target
+        )
+        if moved is not None:
+            flash(f"Đã gộp {village.name} vào {target.name}: chuyển {moved} hộ.", "success")
             return redirect(url_for("admin.village", village_token=target.token))
     return _village_page(village, merge=form)
 

@@ -13,7 +13,7 @@ from survey_app.extensions import db
 from survey_app.frozen import services
 from survey_app.frozen.models import FrozenReport
 from survey_app.reports.services import get_settings
-from survey_app.transactions import attempt
+from survey_app.transactions import attempt_value
 
 bp = Blueprint("frozen", __name__)
 FORMATS = {"xlsx": "Excel (.xlsx)", "pdf": "PDF để in", "csv": "CSV", "docx": "Báo cáo Word"}
@@ -30,20 +30,13 @@ def freeze(commune_token):
         village = services.village_of(commune, form.scope.data)
         if form.scope.data and village is None:
             abort(404)
-        result: list[FrozenReport] = []
-        if attempt(
-            lambda: result.append(
-                services.freeze(
-                    current_user,
-                    commune,
-                    form.criteria.data,
-                    form.year.data,
-                    form.as_of.data,
-                    village,
-                )  # fmt: skip
+        frozen = attempt_value(
+            lambda: services.freeze(
+                current_user, commune, form.criteria.data, form.year.data, form.as_of.data, village
             )
-        ):
-            return redirect(url_for("frozen.report", report_token=result[0].token))
+        )
+        if frozen is not None:
+            return redirect(url_for("frozen.report", report_token=frozen.token))
     if form.is_submitted() and form.as_of_error():
         form.as_of.errors = [form.as_of_error()]
     return render_template(

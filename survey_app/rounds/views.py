@@ -17,7 +17,7 @@ from survey_app.extensions import db
 from survey_app.rounds import services
 from survey_app.rounds.models import SurveyRound
 from survey_app.timeutil import vn_today
-from survey_app.transactions import attempt
+from survey_app.transactions import attempt, attempt_value
 
 bp = Blueprint("rounds", __name__)
 
@@ -32,14 +32,14 @@ def index(commune_token):
         form.name.data = f"Đợt khảo sát năm {today.year}"
         form.starts_on.data = today
     if form.validate_on_submit():
-        found: list[SurveyRound] = []
-        action = lambda: found.append(  # noqa: E731
-            services.open_round(
+        found = attempt_value(
+            lambda: services.open_round(
                 current_user, commune, form.name.data, form.starts_on.data, form.ends_on.data
-            )
+            ),
+            form.ends_on,
         )
-        if attempt(action, form.ends_on):
-            return redirect(url_for("rounds.detail", round_token=found[0].token))
+        if found is not None:
+            return redirect(url_for("rounds.detail", round_token=found.token))
     return render_template(
         "rounds/index.html", commune=commune, form=form, rounds=services.rounds_of(commune)
     )
