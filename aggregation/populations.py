@@ -64,9 +64,10 @@ PARAM_DATES = ("as_of", "age14", "age15", "adult", "retired_nam", "retired_nu")
 
 
 def person_counted(cut: Cutoffs):
-    """People who count at all: a counted residence state, born by the as-of date."""
+    """People who count at all: not removed by an officer, a counted residence state, born by
+    the as-of date. (Removing a household removes its members too, so it drops out as well.)"""
     P = cut.src.P
-    return and_(P.cu_tru.in_(cut.states), P.birth_date <= cut.as_of)
+    return and_(P.removed_at.is_(None), P.cu_tru.in_(cut.states), P.birth_date <= cut.as_of)
 
 
 def person_population(population: str, cut: Cutoffs):

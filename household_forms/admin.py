@@ -3,6 +3,7 @@
 import secrets
 
 from wtforms import (
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -63,6 +64,8 @@ class MergeVillageForm(VnForm):
     target = SelectField(
         "Gộp vào thôn", choices=[], validators=[DataRequired("Vui lòng chọn thôn nhận.")]
     )
+    # Empty on the first post (the page then shows what would move); "1" once confirmed.
+    confirmed = HiddenField()
 
 
 class VillageMembersForm(VnForm):

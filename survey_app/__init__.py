@@ -75,12 +75,15 @@ def _optional_blueprints():
     from survey_app.admin import views as admin_views
     from survey_app.assistance import views as assistance_views
     from survey_app.auditing import views as audit_views
+    from survey_app.backup import views as backup_views
     from survey_app.devices import views as device_views
+    from survey_app.duplicates import views as duplicate_views
     from survey_app.exports import views as export_views
     from survey_app.frozen import views as frozen_views
     from survey_app.history import views as history_views
     from survey_app.imports import views as import_views
     from survey_app.offline import views as offline_views
+    from survey_app.operations import views as operation_views
     from survey_app.plates import views as plate_views
     from survey_app.privacy import views as privacy_views
     from survey_app.reports import views as report_views
@@ -90,6 +93,9 @@ def _optional_blueprints():
     return [
         admin_views,
         import_views,
+        operation_views,
+        duplicate_views,
+        backup_views,
         report_views,
         export_views,
         sync_views,

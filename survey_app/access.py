@@ -84,14 +84,22 @@ def get_village_or_404(token: str) -> Village:
     return visible_or_404(by_token(Village, token), lambda village: village.id)
 
 
-def get_household_or_404(token: str) -> Household:
-    """The household with ``token`` if it lies in one of the current user's villages."""
-    return visible_or_404(by_token(Household, token), lambda household: household.village_id)
+def get_household_or_404(token: str, removed_ok: bool = False) -> Household:
+    """The household with ``token`` if it lies in one of the current user's villages (and is
+    not removed, unless ``removed_ok``: its history, restoring it)."""
+    household = visible_or_404(by_token(Household, token), lambda h: h.village_id)
+    if household.removed_at is not None and not removed_ok:
+        abort(404)
+    return household
 
 
-def get_person_or_404(token: str) -> Person:
-    """The person with ``token`` if their household lies in one of the user's villages."""
-    return visible_or_404(by_token(Person, token), lambda person: person.household.village_id)
+def get_person_or_404(token: str, removed_ok: bool = False) -> Person:
+    """The person with ``token`` if their household lies in one of the user's villages (and
+    neither is removed, unless ``removed_ok``)."""
+    person = visible_or_404(by_token(Person, token), lambda p: p.household.village_id)
+    if not removed_ok and (person.removed_at or person.household.removed_at) is not None:
+        abort(404)
+    return person
 
 
 def get_commune_or_404(token: str) -> Commune:

@@ -14,9 +14,11 @@ NAV = (
     ("admin.villages", "Quản lý thôn", STAFF),
     ("admin.users", "Người dùng", STAFF),
     ("imports.upload", "Nhập dữ liệu", STAFF),
+    ("duplicates.index", "Người trùng", STAFF),
     ("exports.index", "Xuất danh sách", LEADERS),
     ("auditing.log", "Nhật ký thao tác", STAFF),
     ("privacy.people", "Dữ liệu một người", STAFF),
+    ("backup.download", "Sao lưu dữ liệu", STAFF),
     ("privacy.policy", "Chính sách dữ liệu", ROLES),
     ("devices.index", "Thiết bị đăng nhập", LEADERS),
 )

@@ -28,7 +28,7 @@ def village_rows(commune: Commune) -> list[VillageRow]:
     """Every village of the commune (active first) with its household and surveyed counts."""
     stmt = (
         select(Village, func.count(Household.id), func.count(Household.surveyed_at))
-        .outerjoin(Household, Household.village_id == Village.id)
+        .outerjoin(Household, (Household.village_id == Village.id) & Household.removed_at.is_(None))
         .where(Village.commune_id == commune.id)
         .group_by(Village.id)
     )

@@ -25,6 +25,8 @@ from survey_app.accounts import services as accounts
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User
 from survey_app.admin import services as q
 from survey_app.extensions import db
+from survey_app.operations import services as operations
+from survey_app.operations.models import MERGE_VILLAGE
 from survey_app.places import services as places
 from survey_app.transactions import attempt, attempt_value
 
@@ -83,12 +85,18 @@ def villages():
     ):
         flash(f"Đã thêm thôn {form.name.data}.", "success")
         return redirect(url_for("admin.villages", **_scope(commune)))
+    merges = [
+        op for op in operations.operations_for(current_user, MERGE_VILLAGE)
+        if op.commune_id == commune.id
+    ]  # fmt: skip
     return render_template(
         "admin/villages.html",
         commune=commune,
         form=form,
         rows=q.village_rows(commune),
         scope=_scope(commune),
+        merges=merges,
+        undo_blocked={op.token: operations.blocker(op) for op in merges},
     )
 
 
@@ -162,11 +170,23 @@ def village_merge(village_token):
     form.target.choices = _merge_choices(village)
     if form.validate_on_submit():
         target = get_village_or_404(form.target.data)
+        if form.confirmed.data != "1":
+            return render_template(
+                "admin/merge_confirm.html",
+                village=village,
+                target=target,
+                form=form,
+                moving=places.merge_preview(village, target),
+            )
         moved = attempt_value(
             lambda: places.merge_village(current_user, village, target), form.target
         )
         if moved is not None:
-            flash(f"Đã gộp {village.name} vào {target.name}: chuyển {moved} hộ.", "success")
+            flash(
+                f"Đã gộp {village.name} vào {target.name}: chuyển {moved} hộ. "
+                "Nếu gộp nhầm, có thể hoàn tác ở trang Thôn.",
+                "success",
+            )
             return redirect(url_for("admin.village", village_token=target.token))
     return _village_page(village, merge=form)
 

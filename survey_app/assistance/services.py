@@ -249,7 +249,7 @@ def candidates(klass: TrainingClass, query: str = "") -> list[Candidate]:
         )
         .join(Household, Household.id == Person.household_id)
         .where(Household.village_id == klass.village_id)
-        .where(Person.cu_tru.in_(("co_mat", "tam_vang")))
+        .where(Person.removed_at.is_(None), Person.cu_tru.in_(("co_mat", "tam_vang")))
     )
     rows = [
         Candidate(token, name, born.year, ma_ho, chu_ho, skill, bool(att))

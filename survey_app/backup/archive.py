@@ -37,6 +37,17 @@ FORMAT, VERSION = "khaosat-backup", 1
 BATCH = 1000
 
 
+class Scope:
+    """Which rows of each table a partial backup holds, and which columns it blanks."""
+
+    def rows(self, table: Table):
+        raise NotImplementedError
+
+    def blanked(self, table: Table) -> dict[int, object]:
+        """Column position → the value written instead."""
+        return {}
+
+
 class BackupError(Exception):
     """A backup that cannot be written or restored, with a message for the operator."""
 
@@ -87,21 +98,30 @@ def _decoder(column):
 
 
 def write_backup(
-    connection, tables: list[Table], revision: str, out: Path, now: datetime
+    connection,
+    tables: list[Table],
+    revision: str,
+    out: Path,
+    now: datetime,
+    scope: "Scope | None" = None,
 ) -> Manifest:
-    """Write every row of ``tables`` to ``out`` (zip), table by table, in primary-key order."""
+    """Write every row of ``tables`` to ``out`` (zip), table by table, in primary-key order;
+    with a ``scope``, only its rows and with its columns blanked (one commune's backup)."""
     manifest = Manifest(revision, now.isoformat(), {})
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for table in tables:
             columns = [c.name for c in table.columns]
             digest, rows = hashlib.sha256(), 0
             order = list(table.primary_key.columns) or list(table.columns)
-            result = connection.execution_options(yield_per=BATCH).execute(
-                select(table).order_by(*order)
-            )
+            stmt = select(table).order_by(*order)
+            if scope is not None:
+                stmt = stmt.where(scope.rows(table))
+            result = connection.execution_options(yield_per=BATCH).execute(stmt)
+            blank = scope.blanked(table) if scope is not None else {}
             with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as member:
                 for row in result:
-                    line = json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n"
+                    values = [blank.get(i, v) for i, v in enumerate(row)] if blank else row
+                    line = json.dumps([_encode(v) for v in values], ensure_ascii=False) + "\n"
                     data = line.encode()
                     digest.update(data)
                     member.write(data)

@@ -18,7 +18,7 @@ from survey_app.extensions import db
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
-def _tables():
+def tables():
     return [t for t in db.metadata.sorted_tables if t.name != "alembic_version"]
 
 
@@ -26,7 +26,7 @@ def _scripts() -> ScriptDirectory:
     return ScriptDirectory(str(MIGRATIONS))
 
 
-def _revision(connection) -> str:
+def revision_of(connection) -> str:
     """The database's Alembic revision (the code's head when the schema was made without it)."""
     if inspect(connection).has_table("alembic_version"):
         found = connection.scalar(text("SELECT version_num FROM alembic_version"))
@@ -46,7 +46,7 @@ def backup(out: Path):
     try:
         with engine.connect().execution_options(**options) as connection, connection.begin():
             manifest = archive.write_backup(
-                connection, _tables(), _revision(connection), partial, timeutil.utcnow()
+                connection, tables(), revision_of(connection), partial, timeutil.utcnow()
             )
         partial.replace(out)
     finally:
@@ -75,7 +75,7 @@ def restore(file: Path):
         archive.verify(file, manifest)
         _prepare_empty_schema(manifest.revision)
         with db.engine.begin() as connection:
-            counts = archive.load(connection, file, _tables(), manifest)
+            counts = archive.load(connection, file, tables(), manifest)
         head = scripts.get_current_head()
         if manifest.revision != head:
             upgrade(directory=str(MIGRATIONS))
@@ -95,7 +95,7 @@ def _prepare_empty_schema(revision: str) -> None:
             raise BackupError(
                 "Cơ sở dữ liệu đã có dữ liệu: chỉ khôi phục vào một cơ sở dữ liệu trống."
             )
-        current = _revision(connection) if has_schema else None
+        current = revision_of(connection) if has_schema else None
     if current == revision:
         return
     directory = str(MIGRATIONS)
@@ -109,4 +109,4 @@ def _prepare_empty_schema(revision: str) -> None:
 
 def _tables_present(connection):
     names = set(inspect(connection).get_table_names())
-    return [t for t in _tables() if t.name in names]
+    return [t for t in tables() if t.name in names]

@@ -23,6 +23,7 @@ from survey_app.history.models import BY_NAME, SOURCES, VERSIONED
 
 _PENDING = "history.pending"
 _WHO = "history.who"
+_AT = "history.at"
 CHUNK = 500
 
 
@@ -48,9 +49,20 @@ def attribute(actor, source: str) -> None:
     db.session.info[_WHO] = (getattr(actor, "id", None), source)
 
 
-def touched(session: Session, table: str, ids: Iterable[int]) -> None:
+def at(session, moment) -> None:
+    """Date this transaction's versions ``moment`` (an operation that may be undone names the
+    versions it made by their instant: survey_app/operations)."""
+    session.info[_AT] = moment
+
+
+def touched(session, table: str, ids: Iterable[int]) -> None:
     """Rows of ``table`` changed by a bulk statement the ORM did not see."""
     _pending(session).changed[table].update(ids)
+
+
+def gone(session, table: str, ids: Iterable[int]) -> None:
+    """Rows of ``table`` deleted by a bulk statement the ORM did not see."""
+    _pending(session).deleted[table].update(ids)
 
 
 def _name_of(obj) -> str | None:
@@ -82,9 +94,10 @@ def _write(session: Session) -> None:
     pending: _Pending | None = session.info.pop(_PENDING, None)
     if not pending:
         session.info.pop(_WHO, None)
+        session.info.pop(_AT, None)
         return
     user_id, source = session.info.pop(_WHO, None) or _default_who()
-    now = timeutil.utcnow()
+    now = session.info.pop(_AT, None) or timeutil.utcnow()
     for model, table in VERSIONED.items():
         name = model.__tablename__
         key = table.c[f"{name}_id"]
@@ -112,6 +125,7 @@ def _forget(session: Session, previous_transaction) -> None:
     if not previous_transaction.nested:
         session.info.pop(_PENDING, None)
         session.info.pop(_WHO, None)
+        session.info.pop(_AT, None)
 
 
 def _default_who() -> tuple[int | None, str]:

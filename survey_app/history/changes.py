@@ -36,6 +36,7 @@ HOUSEHOLD_LABELS = {
     "consent_given": "Hộ đồng ý",
     "visit_outcome": "Kết quả lần đến",
     "revisit_on": "Hẹn quay lại",
+    "removed_reason": "Xóa khỏi danh sách (lý do)",
 }
 PERSON_LABELS = {
     "ho_ten": "Họ và tên",
@@ -45,6 +46,7 @@ PERSON_LABELS = {
     "cu_tru": "Tình trạng cư trú",
     **PERSON_YESNO,
     "vneid": "VNeID",
+    "removed_reason": "Xóa khỏi danh sách (lý do)",
 }
 # Fields an officer may put back to an earlier value (answers and what identifies a person).
 RESTORABLE = {

@@ -22,6 +22,9 @@ SOURCES = {
     "sync": "Điện thoại đồng bộ",
     "import": "Nhập tệp",
     "merge": "Gộp thôn",
+    "merge_people": "Gộp người trùng",
+    "remove": "Xóa / khôi phục",
+    "undo": "Hoàn tác",
     "restore": "Khôi phục giá trị cũ",
     "anonymise": "Ẩn danh khi hết hạn lưu",
     "round": "Đợt khảo sát",
@@ -48,6 +51,8 @@ def _twin(live: Table) -> Table:
         *columns,
         Index(f"ix_{live.name}_version_{key}", key, "valid_from"),
         Index(f"ix_{live.name}_version_valid_to", "valid_to"),
+        # an operation (survey_app/operations) finds its versions by their instant
+        Index(f"ix_{live.name}_version_valid_from", "valid_from"),
     )
 
 

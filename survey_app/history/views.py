@@ -1,16 +1,20 @@
-"""A household's "Lịch sử thay đổi" and the officer's "Khôi phục". History has no other route:
-nothing in the app edits or deletes it."""
+"""A household's record page for staff: its "Lịch sử thay đổi", the officer's "Khôi phục" of
+an old value, and removing or restoring the household or one of its members (soft: see
+households/removal.py). Nothing here edits or deletes the history itself."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from household_forms.accounts import EmptyForm
 from household_forms.history import RestoreForm
-from survey_app.access import get_household_or_404, roles_required
+from household_forms.operations import RemoveForm
+from survey_app.access import get_household_or_404, get_person_or_404, roles_required
 from survey_app.accounts.models import STAFF
 from survey_app.extensions import db
 from survey_app.history import services
 from survey_app.history.changes import history_of
+from survey_app.households import removal
 from survey_app.places.models import Village
 from survey_app.transactions import attempt
 
@@ -20,7 +24,7 @@ bp = Blueprint("history", __name__)
 @bp.get("/ho/<household_token>/lich-su")
 @login_required
 def household(household_token):
-    household = get_household_or_404(household_token)
+    household = get_household_or_404(household_token, removed_ok=current_user.role in STAFF)
     villages = dict(
         db.session.execute(
             select(Village.id, Village.name).where(Village.commune_id == household.commune_id)
@@ -33,13 +37,14 @@ def household(household_token):
         entries=history_of(household, villages),
         may_restore=may_restore,
         form=RestoreForm() if may_restore else None,
+        remove_form=RemoveForm(formdata=None) if may_restore else None,
     )
 
 
 @bp.post("/ho/<household_token>/lich-su/khoi-phuc")
 @roles_required(*STAFF)
 def restore(household_token):
-    household = get_household_or_404(household_token)
+    household = get_household_or_404(household_token, removed_ok=True)
     form = RestoreForm()
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
@@ -50,3 +55,65 @@ def restore(household_token):
     ):
         flash("Đã khôi phục giá trị cũ (ghi thành một thay đổi mới trong lịch sử).", "success")
     return redirect(url_for("history.household", household_token=household.token))
+
+
+def _back_to(household):
+    return redirect(url_for("history.household", household_token=household.token))
+
+
+@bp.post("/ho/<household_token>/xoa")
+@roles_required(*STAFF)
+def remove_household(household_token):
+    household = get_household_or_404(household_token, removed_ok=True)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    elif attempt(lambda: removal.remove_household(current_user, household, form.reason.data)):
+        flash(
+            f"Đã xóa hộ {household.ma_ho}: không còn được tính và không còn trong danh sách. "
+            "Có thể khôi phục ở trang này.",
+            "success",
+        )
+    return _back_to(household)
+
+
+@bp.post("/ho/<household_token>/khoi-phuc-ho")
+@roles_required(*STAFF)
+def restore_household(household_token):
+    household = get_household_or_404(household_token, removed_ok=True)
+    if EmptyForm().validate_on_submit() and attempt(
+        lambda: removal.restore_household(current_user, household)
+    ):
+        flash(f"Đã khôi phục hộ {household.ma_ho}.", "success")
+    return _back_to(household)
+
+
+@bp.post("/ho/<household_token>/nguoi/<person_token>/xoa")
+@roles_required(*STAFF)
+def remove_person(household_token, person_token):
+    household, person = _member_or_404(household_token, person_token)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    elif attempt(lambda: removal.remove_person(current_user, person, form.reason.data)):
+        flash(f"Đã xóa {person.ho_ten} khỏi hộ. Có thể khôi phục ở trang này.", "success")
+    return _back_to(household)
+
+
+@bp.post("/ho/<household_token>/nguoi/<person_token>/khoi-phuc")
+@roles_required(*STAFF)
+def restore_person(household_token, person_token):
+    household, person = _member_or_404(household_token, person_token)
+    if EmptyForm().validate_on_submit() and attempt(
+        lambda: removal.restore_person(current_user, person)
+    ):
+        flash(f"Đã khôi phục {person.ho_ten}.", "success")
+    return _back_to(household)
+
+
+def _member_or_404(household_token, person_token):
+    household = get_household_or_404(household_token, removed_ok=True)
+    person = get_person_or_404(person_token, removed_ok=True)
+    if person.household_id != household.id:
+        abort(404)
+    return household, person

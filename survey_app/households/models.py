@@ -64,6 +64,11 @@ class Household(db.Model):
     register_consent_at: Mapped[Optional[datetime]]
     # Set when the retention period passed and the personal data was cleared (privacy/).
     anonymised_at: Mapped[Optional[datetime]]
+    # Removed by an officer (a sample row imported by mistake, a household that does not exist):
+    # out of every count and list, kept with the reason, and can be restored (households/removal).
+    removed_at: Mapped[Optional[datetime]]
+    removed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    removed_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Who surveyed: the first visit that left the household complete. Later edits (a village
     # head's one-field fix) move only last_edited_*.
     surveyed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
@@ -90,10 +95,18 @@ class Household(db.Model):
     surveyed_by: Mapped[Optional[User]] = relationship(foreign_keys=[surveyed_by_id])
     last_edited_by: Mapped[Optional[User]] = relationship(foreign_keys=[last_edited_by_id])
     visit_outcome_by: Mapped[Optional[User]] = relationship(foreign_keys=[visit_outcome_by_id])
+    # The members who count: a removed member is out of the list, so an edit of the household
+    # never touches (or deletes) them. ``all_members`` includes them (restoring, history).
     members: Mapped[list["Person"]] = relationship(
         back_populates="household",
+        primaryjoin="and_(Household.id == Person.household_id, Person.removed_at.is_(None))",
         order_by="Person.position",
         cascade="all, delete-orphan",
+    )
+    all_members: Mapped[list["Person"]] = relationship(
+        primaryjoin="Household.id == Person.household_id",
+        order_by="Person.position",
+        viewonly=True,
     )
 
     @hybrid_property
@@ -152,6 +165,11 @@ class Person(db.Model):
     # When a volunteer last confirmed this member's answers ("Không đổi"), or changed them: an
     # answer older than a survey round's start is "chưa xác nhận lại" in that round (rounds/).
     confirmed_at: Mapped[Optional[datetime]]
+    # Removed by an officer (entered twice, merged into the same person, moved away long ago):
+    # out of every count and list, kept with the reason, and can be restored.
+    removed_at: Mapped[Optional[datetime]]
+    removed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    removed_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

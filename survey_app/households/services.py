@@ -308,7 +308,7 @@ def village_rows(village_id: int, today: date | None = None) -> list[HouseholdRo
     today = today or vn_today()
     stmt = (
         select(Household)
-        .where(Household.village_id == village_id)
+        .where(Household.village_id == village_id, Household.removed_at.is_(None))
         .options(selectinload(Household.members), selectinload(Household.surveyed_by))
     )
     rows = []

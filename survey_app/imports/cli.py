@@ -29,11 +29,17 @@ LARGE_FILE_ROWS = 500  # below this the import is instant and a progress bar is 
     show_default=True,
     help="Ai xác nhận xã đã thu thập dữ liệu với sự đồng ý của các hộ (ghi cho từng hộ)",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Chỉ xem trước: hộ mới, hộ thay đổi (từng mục), thôn sẽ tạo, người trùng; không ghi gì",
+)
 @with_appcontext
-def import_households(file: Path, province: str, commune_name: str, consent_by: str):
+def import_households(file: Path, province: str, commune_name: str, consent_by: str, dry_run: bool):
     """Import households from a .csv or .xlsx file in the import template; all or nothing.
 
     Running it vouches that the commune collected the file with the households' consent.
+    With --dry-run it only prints what the import would do.
     """
     if not consent_by.strip():
         _fail("--consent-by không được để trống.")
@@ -49,14 +55,19 @@ def import_households(file: Path, province: str, commune_name: str, consent_by: 
     parsed.errors = services.sorted_errors(parsed.errors)
     if parsed.errors:
         _report_errors(parsed.errors)
+    if dry_run:
+        preview = services.preview_import(find_commune(commune_name, province), parsed)
+        _print_preview(preview, file.name)
+        return
     with unit_of_work():
         commune = get_or_create_commune(None, province, commune_name)
         with _bar(len(parsed.households), "Ghi vào cơ sở dữ liệu") as bar:
-            summary = services.import_households(
+            summary, operation = services.import_households(
                 None, commune, parsed, file.name, bar.update, consent_by=consent_by.strip()
             )
     _print_summary(summary, commune.full_name, file.name)
     click.echo(f"Xác nhận đồng ý của các hộ: {consent_by.strip()}.")
+    click.echo(f"Mã lần nhập (để hoàn tác trên trang Nhập dữ liệu): {operation.token}.")
 
 
 def _lines(file: Path) -> int:
@@ -107,6 +118,49 @@ def _print_summary(summary: services.ImportSummary, place: str, filename: str) -
     )
     if summary.villages_created:
         click.echo(f"Thôn mới: {summary.villages_created}.")
+    if summary.samples_skipped:
+        click.echo(f"Bỏ qua {summary.samples_skipped} hộ mẫu của tệp mẫu (VD-001).")
+
+
+PREVIEW_LINES = 50  # per list on the terminal; the counts say how many in all
+
+
+def _print_preview(preview: services.Preview, filename: str) -> None:
+    """What the import would do, in the page's words; nothing was written."""
+    s = preview.summary
+    click.echo(f"Xem trước {filename} (chưa ghi gì):")
+    click.echo(
+        f"Hộ: {s.households_created} mới, {s.households_updated} thay đổi, "
+        f"{s.households_unchanged} không đổi."
+    )
+    click.echo(
+        f"Nhân khẩu: {s.people_created} mới, {s.people_updated} thay đổi, "
+        f"{s.people_unchanged} không đổi, {s.people_not_in_file} không có trong tệp (giữ nguyên)."
+    )
+    for sample in preview.samples:
+        rows = ", ".join(str(r) for r in sample["rows"])
+        click.echo(f"Hộ mẫu, sẽ bỏ qua: {sample['ma_ho']} ({sample['name']}), dòng {rows}.")
+    for village in preview.villages:
+        hint = f" — có phải “{village['closest']}”?" if village["closest"] else ""
+        click.echo(f"Thôn mới sẽ tạo: “{village['name']}”{hint}")
+    for person in preview.twice[:PREVIEW_LINES]:
+        click.echo(
+            f"Có thể ghi hai lần: {person['name']} ({person['year']}): "
+            + " và ".join(person["places"])
+        )
+    for household in preview.changed[:PREVIEW_LINES]:
+        click.echo(f"Thay đổi hộ {household['ma_ho']} ({household['chu_ho']}):")
+        for change in household["fields"]:
+            click.echo(f"  {change['label']}: {change['old']} → {change['new']}")
+        for member in household["members"]:
+            if member["new"]:
+                click.echo(f"  Thêm nhân khẩu {member['name']}")
+            for change in member["fields"]:
+                click.echo(
+                    f"  {member['name']} — {change['label']}: {change['old']} → {change['new']}"
+                )
+    if s.households_updated > PREVIEW_LINES:
+        click.echo(f"… và {s.households_updated - PREVIEW_LINES} hộ thay đổi khác.")
 
 
 def _fail(message: str):

@@ -1,9 +1,11 @@
-"""Large page imports as background jobs (survey_app/jobs.py), like exports.
+"""An upload's life: saved, checked and previewed, then imported when the officer confirms.
 
-The upload is saved under ``instance/imports/<token>.<ext>`` and deleted once read; the thread
-checks and imports it with the same service as the CLI and the inline page (all or nothing, the
-same bad-cell report) and keeps the outcome on the job row for the page to show. Progress: rows
-read while checking, then households written.
+The upload is saved under ``instance/imports/<token>.<ext>`` and stays there until the import is
+confirmed or cancelled (or a day has passed: it holds personal data). Small files are checked in
+the request; large ones in a background thread (survey_app/jobs.py) that reports progress on the
+job row. Both run the same steps (``_work``) with the same service as the command line: all or
+nothing, the same bad-cell report, and an import only of the preview the officer read — if the
+data changed meanwhile, the job comes back with the new preview instead.
 """
 
 import logging
@@ -14,17 +16,20 @@ from pathlib import Path
 from sqlalchemy import select
 
 from household_forms.import_template import CellError
-from survey_app import audit, jobs
+from survey_app import jobs
 from survey_app.access import commune_ids_stmt
 from survey_app.extensions import db
-from survey_app.imports import services
+from survey_app.imports import services, workbook
 from survey_app.imports.models import ImportJob
-from survey_app.imports.reading import Limits
+from survey_app.imports.reading import Limits, read_rows
 from survey_app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-KEEP_UPLOADS = timedelta(hours=24)  # a file left by a job that died: personal data, one day
+KEEP_UPLOADS = timedelta(hours=24)  # an upload never confirmed or cancelled: one day
 ERRORS_KEPT = 1000  # the page shows this many bad cells and the count of the rest
+PREVIEW, IMPORT = "preview", "import"
+# result["kind"]: what the page shows
+PREVIEWED, IMPORTED, BAD_CELLS, UNREADABLE = "preview", "imported", "errors", "file_error"
 
 
 class ImportBusy(Exception):
@@ -34,18 +39,37 @@ class ImportBusy(Exception):
 
 
 def start_job(actor, commune, upload, directory: Path) -> ImportJob:
-    """Save the upload and record (and audit) an import to run in the background."""
+    """Save the upload and record it, to be previewed (nothing is imported yet)."""
     if running_job(commune) is not None:
         raise ImportBusy(ImportBusy.MESSAGE)
     jobs.purge_old_files(directory, KEEP_UPLOADS)
     name = Path(upload.filename or "tep").name[:200]
-    job = ImportJob(user_id=actor.id, commune_id=commune.id, file_name=name)
+    job = ImportJob(user_id=actor.id, commune_id=commune.id, file_name=name, mode=PREVIEW)
     db.session.add(job)
     db.session.flush()
     directory.mkdir(parents=True, exist_ok=True)
-    upload.save(_upload_path(directory, job))
-    audit.record(actor, "import_queued", "commune", commune.token, file=name, job=job.token)
+    upload.save(upload_path(directory, job))
     return job
+
+
+def confirm(job: ImportJob, digest: str) -> bool:
+    """Queue the import of a previewed job; False if ``digest`` is not the preview it shows."""
+    result = job.result or {}
+    if jobs.status_of(job) != jobs.DONE or result.get("kind") != PREVIEWED:
+        return False
+    if not digest or digest != result["preview"]["digest"]:
+        return False
+    job.mode, job.digest, job.status = IMPORT, digest, jobs.QUEUED
+    job.done = job.total = 0
+    job.stage = ""
+    return True
+
+
+def cancel(job: ImportJob, directory: Path) -> None:
+    """Forget an upload that was not imported: its file and its row (the data is untouched)."""
+    upload_path(directory, job).unlink(missing_ok=True)
+    errors_path(directory, job).unlink(missing_ok=True)
+    db.session.delete(job)
 
 
 def running_job(commune) -> ImportJob | None:
@@ -57,8 +81,19 @@ def running_job(commune) -> ImportJob | None:
     return alive[0] if alive else None
 
 
-def _upload_path(directory: Path, job: ImportJob) -> Path:
+def upload_path(directory: Path, job: ImportJob) -> Path:
     return directory / f"{job.token}{Path(job.file_name).suffix.lower()}"
+
+
+def errors_path(directory: Path, job: ImportJob) -> Path:
+    return directory / f"{job.token}-loi.xlsx"
+
+
+def run_here(job: ImportJob, directory: Path, limits: Limits, today: date) -> None:
+    """Run a small job in the request (its session; the request commits)."""
+    job.result = _work(job, directory, limits, today)
+    job.status, job.finished_at = jobs.DONE, utcnow()
+    job.mode = PREVIEW if job.result["kind"] == PREVIEWED else job.mode
 
 
 def launch(app, job: ImportJob, directory: Path, limits: Limits, today: date):
@@ -67,7 +102,7 @@ def launch(app, job: ImportJob, directory: Path, limits: Limits, today: date):
 
 
 def run_job(app, job_id: int, directory: Path, limits: Limits, today: date) -> None:
-    """Check and import the job's file; never raises (failures go on the job row)."""
+    """Run the job; never raises (failures go on the job row)."""
     jobs.in_context(app, _run_safely, job_id, directory, limits, today)
 
 
@@ -82,28 +117,50 @@ def _run_safely(job_id: int, directory: Path, limits: Limits, today: date) -> No
 
 def _run(job_id: int, directory: Path, limits: Limits, today: date) -> None:
     job = db.session.get_one(ImportJob, job_id)
-    path = _upload_path(directory, job)
     jobs.set_state(ImportJob, job_id, status=jobs.RUNNING, stage=services.CHECKING)
-    try:
+    result = _work(job, directory, limits, today, _progress(job_id))
+    if result["kind"] == IMPORTED:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    mode = PREVIEW if result["kind"] == PREVIEWED else IMPORT
+    jobs.set_state(
+        ImportJob, job_id, status=jobs.DONE, result=result, mode=mode, finished_at=utcnow()
+    )
+
+
+def _work(job: ImportJob, directory: Path, limits: Limits, today: date, progress=None) -> dict:
+    """Preview or import the job's upload in the current session; the result to keep.
+
+    The upload is kept only while a preview waits for the officer; bad cells leave a copy of
+    the file with every bad cell marked instead (for the officer to fix and upload again).
+    """
+    path = upload_path(directory, job)
+    if not path.exists():
+        return result_of(services.ImportOutcome(file_error=GONE))
+    with path.open("rb") as stream:
+        outcome = services.import_file(
+            job.user,
+            job.commune,
+            job.file_name,
+            stream,
+            today,
+            limits,
+            progress,
+            consent_by=services.vouched_by(job.user),
+            preview=job.mode == PREVIEW,
+            expect=job.digest if job.mode == IMPORT else None,
+        )
+    if outcome.errors:
         with path.open("rb") as stream:
-            outcome = services.import_file(
-                job.user,
-                job.commune,
-                job.file_name,
-                stream,
-                today,
-                limits,
-                _progress(job_id),
-                consent_by=services.vouched_by(job.user),
-            )
-        if outcome.summary is None:
-            db.session.rollback()
-        else:
-            db.session.commit()
-    finally:
+            marked = workbook.marked_copy(read_rows(job.file_name, stream, limits), outcome.errors)
+        errors_path(directory, job).write_bytes(marked)
+    if outcome.preview is None:
         path.unlink(missing_ok=True)
-    result = result_of(outcome)
-    jobs.set_state(ImportJob, job_id, status=jobs.DONE, result=result, finished_at=utcnow())
+    return result_of(outcome)
+
+
+GONE = "Tệp tải lên đã quá hạn lưu (24 giờ) hoặc đã bị xóa. Hãy tải tệp lên lại."
 
 
 def _progress(job_id: int):
@@ -127,9 +184,21 @@ def _progress(job_id: int):
 
 def result_of(outcome: services.ImportOutcome) -> dict:
     """The outcome as stored on the job (JSON)."""
+    if outcome.file_error:
+        kind = UNREADABLE
+    elif outcome.errors:
+        kind = BAD_CELLS
+    elif outcome.summary is not None:
+        kind = IMPORTED
+    else:
+        kind = PREVIEWED
     return {
+        "kind": kind,
         "file_error": outcome.file_error,
         "summary": asdict(outcome.summary) if outcome.summary else None,
+        "operation": outcome.operation,
+        "preview": asdict(outcome.preview) if outcome.preview else None,
+        "stale": outcome.stale,
         "errors": [asdict(error) for error in outcome.errors[:ERRORS_KEPT]],
         "error_count": len(outcome.errors),
         "warnings": outcome.warnings,
@@ -139,9 +208,12 @@ def result_of(outcome: services.ImportOutcome) -> dict:
 def outcome_of(job: ImportJob) -> tuple[services.ImportOutcome, int]:
     """(the outcome the page shows, how many bad cells in all) of a finished job."""
     result = job.result or {}
-    summary = result.get("summary")
+    summary, preview = result.get("summary"), result.get("preview")
     outcome = services.ImportOutcome(
         summary=services.ImportSummary(**summary) if summary else None,
+        operation=result.get("operation"),
+        preview=services.Preview.of(preview) if preview else None,
+        stale=result.get("stale", False),
         errors=[CellError(**error) for error in result.get("errors", [])],
         warnings=result.get("warnings", []),
         file_error=result.get("file_error"),

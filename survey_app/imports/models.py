@@ -1,4 +1,8 @@
-"""A large import started on the page: run in the background, its result kept for the page."""
+"""An upload on the import page: checked and previewed, then imported once the officer confirms.
+
+Small files are checked in the request, large ones in the background (survey_app/jobs.py); either
+way the upload waits on disk under the job's token until it is confirmed or cancelled.
+"""
 
 from typing import Any
 
@@ -26,8 +30,12 @@ class ImportJob(JobState, db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id", ondelete="CASCADE"))
     file_name: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(10), default="")  # check, write
-    # The outcome as the page shows it: summary, or bad cells (the first MAX_ERRORS_SHOWN and
-    # their count), warnings, or why the file could not be read.
+    # What running the job does next: "preview" (check and say what would change) or "import"
+    # (write, if the data still gives the preview the officer confirmed: ``digest``).
+    mode: Mapped[str] = mapped_column(String(10), default="preview", server_default="preview")
+    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The outcome as the page shows it: the preview, or the summary of the import, or bad cells
+    # (the first ERRORS_KEPT and their count), warnings, or why the file could not be read.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship()

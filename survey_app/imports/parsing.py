@@ -19,6 +19,8 @@ from household_forms.import_template import (
 )
 from survey_app.imports.reading import ImportFileError, Limits, Row, read_rows
 
+ERRORS_HEADER = "Lỗi cần sửa"  # the last column of the marked copy of a file with bad cells
+
 __all__ = ["ImportFileError", "Limits", "parse_file", "parse_rows", "read_rows"]
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in commune files
@@ -91,7 +93,11 @@ def parse_rows(rows: Iterable[Row], today: date, progress: Progress | None = Non
     (header_row, header_cells), rest = _split_header(rows)
     headers = match_headers(header_cells, header_row)
     parsed = ParsedFile(errors=list(headers.errors), titles=headers.titles)
-    parsed.warnings += [f"Bỏ qua cột không nhận ra: '{title}'" for title in headers.unknown]
+    parsed.warnings += [
+        f"Bỏ qua cột không nhận ra: '{title}'"
+        for title in headers.unknown
+        if clean_text(title) != ERRORS_HEADER  # the marked copy's column of reasons
+    ]
     for number, cells in rest:
         if any(clean_text(cell) for cell in cells):
             parsed.rows += 1

@@ -14,16 +14,20 @@ Rules (docs/import.md says the same in Vietnamese terms):
   yet, so evidence lists may name them (docs/privacy.md).
 """
 
+import difflib
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy import insert, select, update
 
-from household_forms.import_template import CellError, name_key, village_key
+from household_forms.import_template import CellError, name_key, village_key, word_key
 from survey_app import audit
 from survey_app.extensions import db
 from survey_app.history import capture as history
+from survey_app.history.changes import HOUSEHOLD_LABELS, PERSON_LABELS, words
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import HOUSEHOLD_YESNO, PERSON_YESNO
 from survey_app.imports.parsing import (
@@ -35,16 +39,23 @@ from survey_app.imports.parsing import (
     Progress,
     parse_file,
 )
+from survey_app.imports.workbook import SAMPLE
+from survey_app.operations import services as operations
+from survey_app.operations.models import IMPORT, Operation
 from survey_app.places.models import Commune, Village
 from survey_app.places.services import get_or_create_village
 from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
+from survey_app.transactions import ServiceError
 
 CHECKING, WRITING = "check", "write"  # the stages an import reports progress for
 HOUSEHOLD_DEFAULTS = {"dia_chi": "", "so_dien_thoai": None} | dict.fromkeys(HOUSEHOLD_YESNO)
 PERSON_DEFAULTS = {"quan_he": "", "cu_tru": "co_mat", "vneid": None} | dict.fromkeys(PERSON_YESNO)
 HOUSEHOLD_FIELDS = ("village_id", "chu_ho", *HOUSEHOLD_DEFAULTS)
 VOUCH_BATCH = 500  # codes per UPDATE: well under SQLite's limit on bound parameters
+SAMPLE_CODES = {row["ma_ho"].casefold() for row in SAMPLE}
+SAMPLE_NAMES = {name_key(row["ho_ten"]) for row in SAMPLE}
+LABELS = HOUSEHOLD_LABELS | PERSON_LABELS
 PERSON_FIELDS = (
     "position",
     "ho_ten",
@@ -65,6 +76,46 @@ class ImportSummary:
     people_unchanged: int = 0
     people_not_in_file: int = 0  # stored members the file does not list: kept as they are
     villages_created: int = 0
+    samples_skipped: int = 0  # households of the template's own example, never imported
+
+
+@dataclass
+class Preview:
+    """What an import would do, for the officer to read before confirming (JSON on the job).
+
+    The lists hold at most PREVIEW_ITEMS entries each; the summary has the full counts.
+    ``digest`` fingerprints the writes themselves: the same file over the same stored data gives
+    the same digest, and any change in what would be written gives another.
+    """
+
+    summary: ImportSummary
+    digest: str
+    new_households: list[dict] = field(default_factory=list)  # ma_ho, chu_ho, thon, people
+    changed: list[dict] = field(default_factory=list)  # ma_ho, thon, fields, members
+    villages: list[dict] = field(default_factory=list)  # name, closest (or None), households
+    samples: list[dict] = field(default_factory=list)  # ma_ho, name, rows
+    twice: list[dict] = field(default_factory=list)  # name, year, places
+    removed: list[str] = field(default_factory=list)  # Mã hộ of households an officer removed
+
+    @classmethod
+    def of(cls, data: dict) -> "Preview":
+        return cls(**(data | {"summary": ImportSummary(**data["summary"])}))
+
+
+PREVIEW_ITEMS = 500  # per list: enough to read, small enough to keep on the job row
+
+
+class StalePreview(ServiceError):
+    """The data changed since the officer read the preview; the new preview is attached."""
+
+    MESSAGE = (
+        "Dữ liệu đã thay đổi từ lúc xem trước (có người vừa sửa hoặc nhập). "
+        "Đây là bản xem trước mới; hãy xem lại rồi xác nhận."
+    )
+
+    def __init__(self, preview: Preview):
+        super().__init__(self.MESSAGE)
+        self.preview = preview
 
 
 def check_against_database(commune: Commune | None, parsed: ParsedFile) -> list[CellError]:
@@ -84,6 +135,35 @@ def check_against_database(commune: Commune | None, parsed: ParsedFile) -> list[
     ]
 
 
+def plan_import(commune: Commune | None, parsed: ParsedFile, progress=None) -> "_Plan":
+    """Work out every write a checked file would make, writing nothing (None: a new commune)."""
+    plan = _Plan(commune.id if commune else None)
+    known = _village_ids(commune)
+    stored = _stored_households(commune.id) if commune else {}
+    members = _stored_members(commune.id) if commune else {}
+    for household in parsed.households.values():
+        if is_sample(household):
+            plan.skip_sample(household)
+            continue
+        key = village_key(household.village)
+        village = known.get(key) or plan.new_village(key, household.village)
+        row = stored.get(household.ma_ho)
+        if row is None:
+            plan.add_household(household, village)
+        else:
+            plan.merge_household(row, household, village, members.get(row["id"], []))
+        if progress:
+            progress(1)
+    plan.find_twice(parsed, stored, members)
+    return plan
+
+
+def preview_import(commune: Commune | None, parsed: ParsedFile, progress=None) -> Preview:
+    """What importing the checked file would do; nothing is written."""
+    plan = plan_import(commune, parsed, progress)
+    return plan.preview(_village_names(commune))
+
+
 def import_households(
     actor,
     commune: Commune,
@@ -92,34 +172,37 @@ def import_households(
     progress: Progress | None = None,
     *,
     consent_by: str,
-) -> ImportSummary:
-    """Create or update every household of a checked file; record one audit row.
+    expect: str | None = None,
+) -> tuple[ImportSummary, Operation]:
+    """Create or update every household of a checked file; record the operation (so it can be
+    undone) and one audit row.
 
     ``consent_by``: who vouched that the commune collected the file's data with consent.
+    ``expect``: the digest of the preview the officer confirmed; StalePreview when the writes
+    would now differ from it.
     """
-    history.attribute(actor, "import")
-    summary = ImportSummary()
-    plan = _Plan(commune.id, summary)
-    villages = _village_ids(actor, commune, parsed, summary)
-    stored = _stored_households(commune.id)
-    members = _stored_members(commune.id)
-    for household in parsed.households.values():
-        village_id = villages[village_key(household.village)]
-        row = stored.get(household.ma_ho)
-        if row is None:
-            plan.add_household(household, village_id)
-        else:
-            plan.merge_household(row, household, village_id, members.get(row["id"], []))
-        if progress:
-            progress(1)
-    plan.write()
-    _vouch(commune.id, [h.ma_ho for h in parsed.households.values()], consent_by)
+    plan = plan_import(commune, parsed, progress)
+    if expect is not None and plan.digest() != expect:
+        raise StalePreview(plan.preview(_village_names(commune)))
+    summary = plan.summary
+    operation = operations.begin(
+        actor, IMPORT, commune, "import", filename, consent_by=consent_by, summary=asdict(summary)
+    )
+    plan.write(actor, commune)
+    _vouch(commune.id, plan.codes, consent_by)
     audit.record(
         actor, "import", "commune", commune.token,
-        file=filename, consent_by=consent_by, **asdict(summary),
+        file=filename, consent_by=consent_by, operation=operation.token, **asdict(summary),
     )  # fmt: skip
     db.session.flush()
-    return summary
+    return summary, operation
+
+
+def is_sample(household: FileHousehold) -> bool:
+    """The template's example household (VD-001, Nguyễn Văn An), left in the file by mistake."""
+    if household.ma_ho.casefold() not in SAMPLE_CODES:
+        return False
+    return any(name_key(m.values["ho_ten"]) in SAMPLE_NAMES for m in household.members)
 
 
 def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
@@ -140,35 +223,48 @@ def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
         history.touched(db.session, "household", vouched)
 
 
-def _village_ids(actor, commune: Commune, parsed: ParsedFile, summary) -> dict[str, int]:
-    """Village id per village key, creating the villages the file names and the commune lacks."""
+def _village_ids(commune: Commune | None) -> dict[str, int]:
+    """Village id per village key (an active village wins over a closed one of the same name)."""
+    if commune is None:
+        return {}
     villages = db.session.scalars(select(Village).where(Village.commune_id == commune.id)).all()
     ids: dict[str, int] = {}
-    for village in sorted(villages, key=lambda v: not v.active):  # an active name wins
+    for village in sorted(villages, key=lambda v: not v.active):
         ids.setdefault(village_key(village.name), village.id)
-    for household in parsed.households.values():
-        key = village_key(household.village)
-        if key not in ids:
-            ids[key] = get_or_create_village(actor, commune, household.village).id
-            summary.villages_created += 1
     return ids
+
+
+def _village_names(commune: Commune | None) -> list[str]:
+    if commune is None:
+        return []
+    stmt = select(Village.name).where(Village.commune_id == commune.id, Village.active)
+    return list(db.session.scalars(stmt))
+
+
+def closest_name(name: str, names: list[str]) -> str | None:
+    """The existing village name a new one most likely meant ("Thon 1" → "Thôn 1"), or None."""
+    folded = {word_key(other): other for other in names}
+    if word_key(name) in folded:
+        return folded[word_key(name)]
+    close = difflib.get_close_matches(word_key(name), list(folded), n=1, cutoff=0.75)
+    return folded[close[0]] if close else None
 
 
 def _stored_households(commune_id: int) -> dict[str, dict]:
     """Every household of the commune by Mã hộ, as plain rows (one query, no ORM objects)."""
-    columns = [Household.id, Household.ma_ho, Household.version]
+    columns = [Household.id, Household.ma_ho, Household.version, Household.removed_at]
     columns += [getattr(Household, name) for name in HOUSEHOLD_FIELDS]
     stmt = select(*columns).where(Household.commune_id == commune_id)
     return {row["ma_ho"]: dict(row) for row in db.session.execute(stmt).mappings()}
 
 
 def _stored_members(commune_id: int) -> dict[int, list[dict]]:
-    """Every member of the commune's households, grouped by household, in page order."""
+    """Every present member of the commune's households, grouped by household, in page order."""
     columns = [Person.id, Person.household_id] + [getattr(Person, n) for n in PERSON_FIELDS]
     stmt = (
         select(*columns)
         .join(Household, Household.id == Person.household_id)
-        .where(Household.commune_id == commune_id)
+        .where(Household.commune_id == commune_id, Person.removed_at.is_(None))
         .order_by(Person.household_id, Person.position, Person.id)
     )
     grouped: dict[int, list[dict]] = defaultdict(list)
@@ -197,24 +293,45 @@ def match_members(stored: list[dict], listed: list[FileMember]):
 
 
 class _Plan:
-    """Rows to insert and update, gathered first and then written in a few bulk statements."""
+    """Rows to insert and update, gathered first and then written in a few bulk statements; what
+    they change, in words, for the preview."""
 
-    def __init__(self, commune_id: int, summary: ImportSummary):
-        self.commune_id, self.summary, self.now = commune_id, summary, utcnow()
+    def __init__(self, commune_id: int | None):
+        self.commune_id, self.summary, self.now = commune_id, ImportSummary(), utcnow()
+        self.new_villages: dict[str, str] = {}  # village key → name as the file writes it
         self.new_households: list[dict] = []
         self.new_people_of: dict[str, list[dict]] = {}  # Mã hộ → rows of a new household
         self.new_people: list[dict] = []
         self.household_updates: list[dict] = []
         self.person_updates: list[dict] = []
+        self.codes: list[str] = []  # Mã hộ of every household imported
+        self.added: list[dict] = []  # new households, in words
+        self.changes: list[dict] = []  # changed households, in words
+        self.samples: list[dict] = []
+        self.twice: list[dict] = []
+        self.removed: list[str] = []
 
-    def add_household(self, household: FileHousehold, village_id: int) -> None:
+    def new_village(self, key: str, name: str) -> str:
+        """A village the file names and the commune lacks: created when the plan is written."""
+        if key not in self.new_villages:
+            self.new_villages[key] = name.strip()
+            self.summary.villages_created += 1
+        return key  # stands for the village id until then
+
+    def skip_sample(self, household: FileHousehold) -> None:
+        rows = [m.row for m in household.members]
+        name = household.members[0].values["ho_ten"] if household.members else ""
+        self.samples.append({"ma_ho": household.ma_ho, "name": name, "rows": rows})
+        self.summary.samples_skipped += 1
+
+    def add_household(self, household: FileHousehold, village) -> None:
         values = HOUSEHOLD_DEFAULTS | {"chu_ho": household.default_chu_ho} | household.values
         self.new_households.append(
             {
                 **values,
                 **self._created(),
                 "commune_id": self.commune_id,
-                "village_id": village_id,
+                "village_id": village,
                 "ma_ho": household.ma_ho,
             }
         )
@@ -222,21 +339,37 @@ class _Plan:
             {**PERSON_DEFAULTS, **member.values, **self._created(), "position": position}
             for position, member in enumerate(household.members)
         ]
+        self.codes.append(household.ma_ho)
+        if len(self.added) < PREVIEW_ITEMS:
+            self.added.append(
+                {"ma_ho": household.ma_ho, "chu_ho": values["chu_ho"],
+                 "thon": household.village, "people": len(household.members)}
+            )  # fmt: skip
         self.summary.households_created += 1
         self.summary.people_created += len(household.members)
 
-    def merge_household(self, row: dict, household: FileHousehold, village_id: int, stored):
+    def merge_household(self, row: dict, household: FileHousehold, village, stored):
         target = {name: row[name] for name in HOUSEHOLD_FIELDS} | household.values
-        target["village_id"] = village_id
-        members_changed = self._merge_members(row["id"], household.members, stored)
-        if members_changed or any(target[name] != row[name] for name in HOUSEHOLD_FIELDS):
+        target["village_id"] = village
+        words = _differences(row, target, HOUSEHOLD_FIELDS, household.village)
+        member_words: list[dict] = []
+        members_changed = self._merge_members(row["id"], household.members, stored, member_words)
+        self.codes.append(household.ma_ho)
+        if row["removed_at"] is not None:
+            self.removed.append(household.ma_ho)
+        if members_changed or words:
             update_row = {"id": row["id"], "version": row["version"] + 1, "updated_at": self.now}
             self.household_updates.append(target | update_row)
             self.summary.households_updated += 1
+            if len(self.changes) < PREVIEW_ITEMS:
+                self.changes.append(
+                    {"ma_ho": row["ma_ho"], "chu_ho": row["chu_ho"], "thon": household.village,
+                     "fields": words, "members": [m for m in member_words if m]}
+                )  # fmt: skip
         else:
             self.summary.households_unchanged += 1
 
-    def _merge_members(self, household_id: int, listed: list[FileMember], stored) -> bool:
+    def _merge_members(self, household_id: int, listed, stored, words: list) -> bool:
         """Queue the member changes of one stored household; True when anything changes."""
         pairs, left_over = match_members(stored, listed)
         changed = False
@@ -252,19 +385,24 @@ class _Plan:
                     }
                 )
                 self.summary.people_created += 1
+                words.append({"name": member.values["ho_ten"], "new": True, "fields": []})
                 changed = True
             else:
-                changed |= self._update_person(row, member.values | {"position": position})
+                values = member.values | {"position": position}
+                changed |= self._update_person(row, values, words=words)
         for position, row in enumerate(left_over, start=len(listed)):
             self.summary.people_not_in_file += 1
             changed |= self._update_person(row, {"position": position}, count=False)
         return changed
 
-    def _update_person(self, row: dict, values: dict, count: bool = True) -> bool:
+    def _update_person(self, row: dict, values: dict, count: bool = True, words=None) -> bool:
         target = {name: row[name] for name in PERSON_FIELDS} | values
         changed = any(target[name] != row[name] for name in PERSON_FIELDS)
         if changed:
             self.person_updates.append(target | {"id": row["id"], "updated_at": self.now})
+            fields = _differences(row, target, PERSON_FIELDS)
+            if words is not None and fields:
+                words.append({"name": row["ho_ten"], "new": False, "fields": fields})
         if count:
             if changed:
                 self.summary.people_updated += 1
@@ -272,14 +410,75 @@ class _Plan:
                 self.summary.people_unchanged += 1
         return changed
 
+    def find_twice(self, parsed: ParsedFile, stored: dict, members: dict) -> None:
+        """People of the file found in another household too (of the file or already stored):
+        same name (ignoring diacritics, case and spacing) and birth year."""
+        places: dict[tuple, dict[str, str]] = defaultdict(dict)  # key → Mã hộ → how it is known
+        code_of = {row["id"]: code for code, row in stored.items() if row["removed_at"] is None}
+        for household_id, rows in members.items():
+            for row in rows:
+                if household_id in code_of:
+                    key = (name_key(row["ho_ten"]), row["birth_date"].year)
+                    places[key][code_of[household_id]] = "đã có"
+        seen: dict[tuple, str] = {}
+        for household in parsed.households.values():
+            if is_sample(household):
+                continue
+            for member in household.members:
+                key = (name_key(member.values["ho_ten"]), member.values["birth_date"].year)
+                seen.setdefault(key, member.values["ho_ten"])
+                places[key][household.ma_ho] = f"dòng {member.row}"
+        for key, name in seen.items():
+            where = places[key]
+            if len(where) > 1 and len(self.twice) < PREVIEW_ITEMS:
+                listed = [f"Hộ {code} ({how})" for code, how in sorted(where.items())]
+                self.twice.append({"name": name, "year": key[1], "places": listed})
+
+    def digest(self) -> str:
+        """A fingerprint of the writes (not of tokens or clocks, which differ on every run)."""
+        volatile = {"token", "created_at", "updated_at"}
+        rows = [
+            sorted(self.new_villages.items()),
+            *([{k: v for k, v in r.items() if k not in volatile} for r in rows] for rows in (
+                self.new_households, self.household_updates, self.person_updates,
+                self.new_people,
+                [p for people in self.new_people_of.values() for p in people],
+            )),
+        ]  # fmt: skip
+        text = json.dumps(rows, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def preview(self, village_names: list[str]) -> Preview:
+        villages = [
+            {"name": name, "closest": closest_name(name, village_names)}
+            for name in self.new_villages.values()
+        ]
+        return Preview(
+            summary=self.summary,
+            digest=self.digest(),
+            new_households=self.added,
+            changed=self.changes,
+            villages=villages,
+            samples=self.samples[:PREVIEW_ITEMS],
+            twice=self.twice,
+            removed=self.removed[:PREVIEW_ITEMS],
+        )
+
     def _created(self) -> dict:
         return {"token": new_token(), "created_at": self.now, "updated_at": self.now}
 
-    def write(self) -> None:
+    def write(self, actor, commune: Commune) -> None:
         """Run the gathered changes: one bulk statement per kind of change."""
         # render_nulls: the ORM would otherwise drop None values and split the rows into one
         # statement per pattern of blanks (thousands of statements instead of a few batches).
         # Bulk statements bypass the ORM: the rows they write are named for the history.
+        created = {
+            key: get_or_create_village(actor, commune, name).id
+            for key, name in self.new_villages.items()
+        }
+        for row in self.new_households + self.household_updates:
+            row["village_id"] = created.get(row["village_id"], row["village_id"])
+            row["commune_id"] = commune.id
         if self.new_households:
             stmt = insert(Household).returning(Household.id, Household.ma_ho)
             stmt = stmt.execution_options(render_nulls=True)
@@ -289,8 +488,8 @@ class _Plan:
                 self.new_people += [person | {"household_id": ids[ma_ho]} for person in people]
         if self.new_people:
             stmt = insert(Person).returning(Person.id).execution_options(render_nulls=True)
-            created = db.session.scalars(stmt, self.new_people).all()
-            history.touched(db.session, "person", created)
+            people_ids = db.session.scalars(stmt, self.new_people).all()
+            history.touched(db.session, "person", people_ids)
         if self.household_updates:
             db.session.execute(update(Household), self.household_updates)
             history.touched(db.session, "household", [r["id"] for r in self.household_updates])
@@ -299,9 +498,38 @@ class _Plan:
             history.touched(db.session, "person", [r["id"] for r in self.person_updates])
 
 
+def _differences(row: dict, target: dict, names, village_name: str = "") -> list[dict]:
+    """The fields that change, in words: label, old value, new value."""
+    changes = []
+    for name in names:
+        if name == "position" or target[name] == row[name]:
+            continue
+        if name == "village_id":
+            old = db.session.scalar(select(Village.name).where(Village.id == row[name]))
+            changes.append({"label": "Thôn", "old": old or "", "new": village_name})
+            continue
+        if name == "birth_year_only":
+            continue  # shown with the birth date
+        label = LABELS.get(name, name)
+        old, new = words(name, row[name]), words(name, target[name])
+        if name == "birth_date":
+            old = _birth_words(row)
+            new = _birth_words(target)
+        changes.append({"label": label, "old": old, "new": new})
+    return changes
+
+
+def _birth_words(values: dict) -> str:
+    born = values["birth_date"]
+    return str(born.year) if values.get("birth_year_only") else f"{born:%d/%m/%Y}"
+
+
 @dataclass
 class ImportOutcome:
     summary: ImportSummary | None = None  # set when the file was imported
+    operation: str | None = None  # the import's operation token (to undo it)
+    preview: Preview | None = None  # what it would do (a preview, or a stale one recomputed)
+    stale: bool = False  # the confirmed preview no longer held: ``preview`` is the new one
     errors: list[CellError] = field(default_factory=list)  # every bad cell, nothing imported
     warnings: list[str] = field(default_factory=list)
     file_error: str | None = None  # the file could not be read at all
@@ -322,9 +550,13 @@ def import_file(
     progress=None,
     *,
     consent_by: str,
+    preview: bool = False,
+    expect: str | None = None,
 ) -> ImportOutcome:
-    """Check a whole file (bytes or a binary stream), then import it only if every cell is
-    good (the caller commits). ``progress(stage, done, total)``: rows read, households written;
+    """Check a whole file (bytes or a binary stream); then, if every cell is good, preview it
+    (``preview``: nothing written) or import it (the caller commits). ``expect``: the digest of
+    the preview the officer confirmed (a stale one comes back as a new preview).
+    ``progress(stage, done, total)``: rows read, households planned or written;
     ``consent_by``: who vouched that the commune collected the data with consent."""
     checked, written = _steps(progress)
     try:
@@ -334,10 +566,17 @@ def import_file(
     errors = sorted_errors(parsed.errors + check_against_database(commune, parsed))
     if errors:
         return ImportOutcome(errors=errors, warnings=parsed.warnings)
-    summary = import_households(
-        actor, commune, parsed, filename, written(len(parsed.households)), consent_by=consent_by
-    )
-    return ImportOutcome(summary=summary, warnings=parsed.warnings)
+    step = written(len(parsed.households))
+    if preview:
+        planned = preview_import(commune, parsed, step)
+        return ImportOutcome(preview=planned, warnings=parsed.warnings)
+    try:
+        summary, operation = import_households(
+            actor, commune, parsed, filename, step, consent_by=consent_by, expect=expect
+        )
+    except StalePreview as exc:
+        return ImportOutcome(preview=exc.preview, stale=True, warnings=parsed.warnings)
+    return ImportOutcome(summary=summary, operation=operation.token, warnings=parsed.warnings)
 
 
 def _steps(progress):

@@ -1,11 +1,13 @@
 """Import page for commune officers and admins: upload a file, see every bad cell or a summary."""
 
 import io
+from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,14 +17,18 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from household_forms.accounts import EmptyForm
 from household_forms.import_template import ImportUploadForm
+from household_forms.operations import ConfirmImportForm
 from survey_app.access import commune_ids_stmt, get_commune_or_404, roles_required
 from survey_app.accounts.models import ADMIN, STAFF
 from survey_app.extensions import db
 from survey_app.imports import jobs, services, workbook
 from survey_app.imports.models import ImportJob
 from survey_app.imports.reading import Limits
-from survey_app.jobs import DONE, FAILED, files_dir, status_of
+from survey_app.jobs import DONE, FAILED, QUEUED, RUNNING, files_dir, status_of
+from survey_app.operations import services as operations
+from survey_app.operations.models import IMPORT
 from survey_app.places.models import Commune, Province
 from survey_app.timeutil import vn_today
 from survey_app.transactions import after_commit, refuse
@@ -35,37 +41,72 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def upload():
-    """Upload a CSV/XLSX for one commune; nothing is imported unless every cell is good."""
+    """Upload a CSV/XLSX for one commune: it is checked and previewed; nothing is imported
+    until the officer confirms the preview."""
     form = _form()
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return _page(form, _own_commune(), status=status)
     commune = get_commune_or_404(form.commune.data) if "commune" in form else _own_commune()
-    upload_file = form.file.data
-    limits = Limits.of(current_app.config)
-    if _size(upload_file.stream) > current_app.config["IMPORT_INLINE_BYTES"]:
-        try:
-            job = jobs.start_job(current_user, commune, upload_file, files_dir("imports"))
-        except jobs.ImportBusy as exc:
-            refuse()
-            return _page(form, commune, services.ImportOutcome(file_error=str(exc)), status=409)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        directory, today = files_dir("imports"), vn_today()
-        after_commit(lambda: jobs.launch(app, job, directory, limits, today))
-        return redirect(url_for("imports.status", token=job.token))
-    outcome = services.import_file(
-        current_user,
-        commune,
-        upload_file.filename,
-        upload_file.stream,
-        vn_today(),
-        limits,
-        consent_by=services.vouched_by(current_user),
-    )
-    if outcome.summary is None:
+    try:
+        job = jobs.start_job(current_user, commune, form.file.data, files_dir("imports"))
+    except jobs.ImportBusy as exc:
         refuse()
-        return _page(form, commune, outcome, status=422)
-    return _page(form, commune, outcome)
+        return _page(form, commune, services.ImportOutcome(file_error=str(exc)), status=409)
+    _run(job)
+    return redirect(url_for("imports.status", token=job.token))
+
+
+def _run(job: ImportJob) -> None:
+    """Preview or import the job: here for a small file, in the background for a large one."""
+    directory, limits, today = files_dir("imports"), Limits.of(current_app.config), vn_today()
+    path = jobs.upload_path(directory, job)
+    if path.exists() and path.stat().st_size > current_app.config["IMPORT_INLINE_BYTES"]:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        after_commit(lambda: jobs.launch(app, job, directory, limits, today))
+    else:
+        jobs.run_here(job, directory, limits, today)
+
+
+@bp.post("/<token>/xac-nhan")
+@roles_required(*STAFF)
+def confirm(token):
+    """Import what the preview showed (refused and previewed again if the data changed)."""
+    job = _job_or_404(token)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit() or not jobs.confirm(job, form.digest.data):
+        refuse()
+        flash("Bản xem trước này không còn dùng được. Hãy xem lại.", "error")
+        return redirect(url_for("imports.status", token=job.token))
+    _run(job)
+    return redirect(url_for("imports.status", token=job.token))
+
+
+@bp.post("/<token>/huy")
+@roles_required(*STAFF)
+def cancel(token):
+    """Forget a previewed upload: nothing was imported and nothing is."""
+    job = _job_or_404(token)
+    if status_of(job) in (QUEUED, RUNNING) or (job.result or {}).get("kind") == jobs.IMPORTED:
+        refuse()
+        abort(409)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    jobs.cancel(job, files_dir("imports"))
+    flash(f"Đã hủy tệp {job.file_name}. Chưa nhập dữ liệu nào.", "success")
+    return redirect(url_for("imports.upload"))
+
+
+@bp.get("/<token>/o-loi.xlsx")
+@roles_required(*STAFF)
+def marked(token):
+    """The upload again with every bad cell marked, to fix and upload again."""
+    job = _job_or_404(token)
+    path = jobs.errors_path(files_dir("imports"), job)
+    if not path.exists():
+        abort(404)
+    stem = Path(job.file_name).stem or "tep"
+    return send_file(path, mimetype=XLSX, as_attachment=True, download_name=f"{stem}-can-sua.xlsx")
 
 
 def _form() -> ImportUploadForm:
@@ -95,13 +136,14 @@ def _job_or_404(token: str) -> ImportJob:
 @bp.get("/<token>/")
 @roles_required(*STAFF)
 def status(token):
-    """A large import's progress, then its outcome (summary or every bad cell)."""
+    """An upload's progress, then its outcome: the preview to confirm, every bad cell, or the
+    summary of the import."""
     job = _job_or_404(token)
     state = status_of(job)
     if state != DONE:
         return render_template("imports/status.html", job=job, state=state)
     outcome, error_count = jobs.outcome_of(job)
-    return _page(_form(), job.commune, outcome, error_count=error_count)
+    return _page(_form(), job.commune, outcome, error_count=error_count, job=job)
 
 
 @bp.get("/<token>/trang-thai")
@@ -155,16 +197,26 @@ def _commune_choices() -> list[tuple[str, str]]:
     return [(c.token, c.full_name) for c in db.session.scalars(stmt)]
 
 
-def _page(form, commune, outcome=None, status=200, error_count=None):
+def _page(form, commune, outcome=None, status=200, error_count=None, job=None):
     errors = outcome.errors if outcome else []
     count = len(errors) if error_count is None else error_count
+    past = operations.operations_for(current_user, IMPORT)
     page = render_template(
         "imports/upload.html",
         form=form,
         commune=commune,
         outcome=outcome,
+        job=job,
+        confirm_form=ConfirmImportForm(formdata=None, digest=_digest(outcome)),
+        empty_form=EmptyForm(formdata=None),
         errors=errors[:MAX_ERRORS_SHOWN],
         error_count=count,
         hidden_errors=max(0, count - MAX_ERRORS_SHOWN),
+        past=past,
+        undo_blocked={op.token: operations.blocker(op) for op in past},
     )
     return page, status
+
+
+def _digest(outcome) -> str:
+    return outcome.preview.digest if outcome and outcome.preview else ""

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from household_forms.import_template import COLUMNS, HOUSEHOLD
+from survey_app.imports.parsing import ERRORS_HEADER
 
 VALIDATED_ROWS = 5000  # dropdowns cover this many data rows
 SAMPLE = (
@@ -119,3 +120,41 @@ def _notes(sheet) -> None:
     for note in NOTES:
         sheet.append([note])
         sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True)
+
+
+BAD = PatternFill("solid", fgColor="FFC7CE")
+
+
+def marked_copy(rows, errors) -> bytes:
+    """The upload again, as an XLSX, with every bad cell filled red and a last column giving
+    each row's reasons: the officer fixes it there and uploads it again."""
+    reasons: dict[int, list] = {}
+    for error in errors:
+        reasons.setdefault(error.row, []).append(error)
+    titles = {error.column for error in errors}
+    table = [(number, ["" if cell is None else cell for cell in cells]) for number, cells in rows]
+    width = max((len(cells) for _, cells in table), default=0)
+    header = next((n for n, cells in table if titles & {str(c).strip() for c in cells}), None)
+    heading = next((cells for n, cells in table if n == header), [])
+    positions = {str(cell).strip(): index for index, cell in enumerate(heading)}
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dữ liệu"
+    for number, cells in table:
+        row_errors = reasons.get(number, [])
+        last = (
+            ERRORS_HEADER
+            if number == header
+            else "; ".join(f"{e.column}: {e.reason}" for e in row_errors)
+        )
+        sheet.append(cells + [""] * (width - len(cells)) + [last])
+        for error in row_errors:
+            index = positions.get(error.column)
+            if index is not None:
+                sheet.cell(row=sheet.max_row, column=index + 1).fill = BAD
+        if row_errors:
+            sheet.cell(row=sheet.max_row, column=width + 1).fill = BAD
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,6 +1,6 @@
 """Find or create places. Services flush; the caller commits."""
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from survey_app import audit
 from survey_app.extensions import db
@@ -115,16 +115,42 @@ def set_village_active(actor, village: Village, active: bool) -> Village:
     return village
 
 
+def merge_preview(source: Village, target: Village) -> dict:
+    """What merging ``source`` into ``target`` would move: households, people, users."""
+    from survey_app.accounts.models import user_village
+    from survey_app.households.models import Household, Person
+
+    present = Household.removed_at.is_(None)
+    households = db.session.scalar(
+        select(func.count()).where(Household.village_id == source.id, present)
+    )
+    people = db.session.scalar(
+        select(func.count())
+        .select_from(Person)
+        .join(Household, Household.id == Person.household_id)
+        .where(Household.village_id == source.id, present, Person.removed_at.is_(None))
+    )
+    users = db.session.scalar(select(func.count()).where(user_village.c.village_id == source.id))
+    return {"households": households, "people": people, "users": users}
+
+
 def merge_village(actor, source: Village, target: Village) -> int:
-    """Move every household and assignment of ``source`` into ``target``; keep source, inactive."""
+    """Move every household and assignment of ``source`` into ``target``; keep source, inactive.
+    Recorded as an operation, so it can be undone while nothing moved has changed since."""
     from survey_app.accounts.models import user_village
     from survey_app.households.models import Household
+    from survey_app.operations import services as operations
+    from survey_app.operations.models import MERGE_VILLAGE
 
     if source.id == target.id or source.commune_id != target.commune_id:
         raise PlaceError("Chỉ gộp được vào một thôn khác của cùng xã.")
     if not target.active:
         raise PlaceError(f"Thôn '{target.name}' đang ngừng hoạt động, không gộp vào được.")
-    history.attribute(actor, "merge")
+    if not source.active:
+        raise PlaceError(f"Thôn '{source.name}' đã ngừng hoạt động (có thể đã được gộp).")
+    operation = operations.begin(
+        actor, MERGE_VILLAGE, source.commune, "merge", f"{source.name} → {target.name}"
+    )
     moved = db.session.scalars(
         select(Household.ma_ho).where(Household.village_id == source.id).order_by(Household.ma_ho)
     ).all()
@@ -135,8 +161,12 @@ def merge_village(actor, source: Village, target: Village) -> int:
         .returning(Household.id)
     ).all()
     history.touched(db.session, "household", ids)
-    users = _move_assignments(source, target, user_village)
+    users, added = _move_assignments(source, target, user_village)
     source.active = False
+    operation.details = {
+        "source_id": source.id, "target_id": target.id, "households": len(moved),
+        "users": users, "added": added,
+    }  # fmt: skip
     db.session.flush()
     db.session.expire_all()  # bulk UPDATEs bypass the identity map
     audit.record(
@@ -149,12 +179,14 @@ def merge_village(actor, source: Village, target: Village) -> int:
         into_name=target.name,
         households=list(moved),
         users=users,
+        operation=operation.token,
     )
     return len(moved)
 
 
-def _move_assignments(source: Village, target: Village, user_village) -> list[int]:
-    """Give the users of ``source`` the ``target`` village instead; returns their ids."""
+def _move_assignments(source: Village, target: Village, user_village):
+    """Give the users of ``source`` the ``target`` village instead; returns (their ids, the ids
+    newly given ``target``)."""
     user_ids = db.session.scalars(
         select(user_village.c.user_id).where(user_village.c.village_id == source.id)
     ).all()
@@ -164,7 +196,8 @@ def _move_assignments(source: Village, target: Village, user_village) -> list[in
         )
     )
     db.session.execute(delete(user_village).where(user_village.c.village_id == source.id))
-    rows = [{"user_id": uid, "village_id": target.id} for uid in user_ids if uid not in already]
-    if rows:
+    added = [uid for uid in user_ids if uid not in already]
+    if added:
+        rows = [{"user_id": uid, "village_id": target.id} for uid in added]
         db.session.execute(insert(user_village), rows)
-    return list(user_ids)
+    return list(user_ids), added

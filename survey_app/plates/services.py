@@ -48,7 +48,9 @@ def issue_missing(actor, village) -> list[DoorPlate]:
     have = select(DoorPlate.household_id).where(DoorPlate.revoked_at.is_(None))
     missing = db.session.execute(
         select(Household.id, Household.token).where(
-            Household.village_id == village.id, Household.id.not_in(have)
+            Household.village_id == village.id,
+            Household.removed_at.is_(None),
+            Household.id.not_in(have),
         )
     ).all()
     plates = [_issue(actor, household_id) for household_id, _ in missing]

@@ -62,7 +62,7 @@ def person_export(person_token):
     """Download everything held about one person as JSON (audited)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    person = get_person_or_404(person_token)
+    person = get_person_or_404(person_token, removed_ok=True)  # their data is still held
     data = person_data.person_data(current_user, person)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     name = f"du-lieu-ca-nhan-{person.token}.json"

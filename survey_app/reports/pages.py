@@ -77,6 +77,7 @@ def volunteer_progress(commune: Commune, today: date, days: int = PROGRESS_DAYS)
     start_utc = start_of_day_utc(first)
     stmt = select(Household.surveyed_by_id, Household.surveyed_at).where(
         Household.commune_id == commune.id,
+        Household.removed_at.is_(None),
         Household.surveyed_at >= start_utc,
         Household.surveyed_by_id.is_not(None),
     )

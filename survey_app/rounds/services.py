@@ -112,6 +112,7 @@ def progress(found: SurveyRound, villages: list[Village]) -> list[VillageProgres
             .join(Household)
             .where(
                 Household.village_id.in_(ids),
+                Person.removed_at.is_(None),
                 Person.cu_tru.in_(("co_mat", "tam_vang")),
                 (Person.confirmed_at.is_(None)) | (Person.confirmed_at < found.since),
             )
@@ -119,7 +120,11 @@ def progress(found: SurveyRound, villages: list[Village]) -> list[VillageProgres
         ).all()
     )
     rows = {v.id: VillageProgress(v, signoff=signoffs.get(v.id)) for v in villages}
-    households = select(Household).where(Household.village_id.in_(ids)).order_by(Household.ma_ho)
+    households = (
+        select(Household)
+        .where(Household.village_id.in_(ids), Household.removed_at.is_(None))
+        .order_by(Household.ma_ho)
+    )
     for household in db.session.scalars(households):
         row = rows[household.village_id]
         row.households += 1

@@ -13,13 +13,14 @@ Why it cannot miss a change committed concurrently:
   next cursor is ``top`` when the page holds all of it. A change committed later, or still open
   during the catch-up, is stamped by a later catch-up with a number above ``top``.
 
-A household deleted or moved away leaves a SyncTombstone in its old village (``removed``).
+A household deleted, removed by an officer or moved away leaves a SyncTombstone in its old
+village (``removed``).
 """
 
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -75,7 +76,7 @@ def _stale(village_ids: list[int]) -> list:
     stmt = (
         select(h.id, h.token, h.village_id, h.version, s.household_token, s.village_id)
         .outerjoin(s, s.household_id == h.id)
-        .where(h.village_id.in_(village_ids))
+        .where(h.village_id.in_(village_ids), h.removed_at.is_(None))
         .where(
             or_(
                 s.household_id.is_(None),
@@ -89,15 +90,30 @@ def _stale(village_ids: list[int]) -> list:
 
 
 def _gone(village_ids: list[int]) -> list:
-    """Stamps of these villages whose household was deleted or left the village."""
+    """Stamps of these villages whose household was deleted, removed or left the village (a
+    removed household reads as deleted: its stamp goes; restored, it is stamped anew)."""
     h, s = Household, SyncStamp
+    present = h.removed_at.is_(None)
     stmt = (
         select(
-            s.household_id, s.household_token, s.village_id, h.id, h.token, h.village_id, h.version
+            s.household_id,
+            s.household_token,
+            s.village_id,
+            case((present, h.id)),
+            h.token,
+            h.village_id,
+            h.version,
         )
         .outerjoin(h, h.id == s.household_id)
         .where(s.village_id.in_(village_ids))
-        .where(or_(h.id.is_(None), h.village_id != s.village_id, h.token != s.household_token))
+        .where(
+            or_(
+                h.id.is_(None),
+                ~present,
+                h.village_id != s.village_id,
+                h.token != s.household_token,
+            )
+        )
     )
     return db.session.execute(stmt).all()
 
