@@ -8,6 +8,10 @@ recreated. For each engine it times, wall clock, through the real command (read,
 commit): a first import, the same file again (nothing changes), and a file where 10% of the
 households changed; then the baseline: the same checked rows written one ORM object at a time with
 one SELECT per row (what the bulk path avoids). Prints a Markdown table for docs/benchmarks.md.
+
+A second table times the preview (`--dry-run`: read, check, work out every change in words,
+write nothing) of the same files, against the import it stands for, and the undo of the import of
+the changed file (every row it wrote put back from the history).
 """
 
 import argparse
@@ -158,8 +162,9 @@ def fresh_app(url: str):
     return app
 
 
-def timed_command(app, path: Path, commune: str) -> float:
+def timed_command(app, path: Path, commune: str, *extra: str) -> float:
     args = ["import-households", str(path), "--province", "Thanh Hóa", "--commune", commune]
+    args += list(extra)
     start = time.perf_counter()
     result = app.test_cli_runner().invoke(args=args)
     elapsed = time.perf_counter() - start
@@ -195,6 +200,37 @@ def naive_import(app, path: Path, commune_name: str) -> float:
                 db.session.flush()
         db.session.commit()
     return time.perf_counter() - start
+
+
+def timed_undo(app) -> float:
+    """Undo the latest import (as the page's "Hoàn tác" does); returns seconds."""
+    from survey_app.operations import services as operations
+    from survey_app.operations.models import IMPORT, Operation
+
+    with app.app_context():
+        latest = select(Operation).where(Operation.kind == IMPORT).order_by(Operation.id.desc())
+        operation = db.session.scalars(latest.limit(1)).one()
+        start = time.perf_counter()
+        operations.undo(None, operation)
+        db.session.commit()
+        elapsed = time.perf_counter() - start
+        db.session.remove()
+    return elapsed
+
+
+def bench_preview(label: str, url: str, files: dict[str, Path]) -> str:
+    """Preview a new commune's file, import it; preview the changed file, import it, undo."""
+    app = fresh_app(url)
+    preview_first = timed_command(app, files["first"], "Hoàng Kim", "--dry-run")
+    first = timed_command(app, files["first"], "Hoàng Kim")
+    preview_changed = timed_command(app, files["changed"], "Hoàng Kim", "--dry-run")
+    modified = timed_command(app, files["changed"], "Hoàng Kim")
+    undo = timed_undo(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    cells = (preview_first, first, preview_changed, modified, undo)
+    return f"| {label} | " + " | ".join(f"{v:.2f}" for v in cells) + " |"
 
 
 def bench(label: str, url: str, files: dict[str, Path], people: int) -> list[str]:
@@ -240,6 +276,14 @@ def main() -> None:
         for label, url in targets:
             for line in bench(label, url, files, args.people):
                 print(line, flush=True)
+        print()
+        print(
+            "| engine | preview, new commune (s) | its import (s) | preview, 10% changed (s) "
+            "| its import (s) | undo of that import (s) |"
+        )
+        print("|---|---|---|---|---|---|")
+        for label, url in targets:
+            print(bench_preview(label, url, files), flush=True)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from tests.assistance.support import walk_training_class
 from tests.devices import support as devices
 from tests.exports.support import walk_export_job
 from tests.frozen.support import walk_frozen_report
-from tests.imports.support import walk_import_job
+from tests.imports.support import walk_import_job, walk_import_marked, walk_operation
 from tests.plates.support import walk_plate
 from tests.rounds.support import walk_round
 from tests.support.database import empty_tables
@@ -83,6 +83,16 @@ class Check:
         self.kind, self.rules, self.args = kind, rules or {}, args
 
 
+def _first(world) -> str:
+    """Two people of xã Hoàng Kim, for the duplicates pages (the walk's World has no likely
+    pair: a page about any two people of the commune is what is checked)."""
+    return world.hh1.members[0].token
+
+
+def _second(world) -> str:
+    return world.hh2.members[0].token
+
+
 EXPECTED: dict[str, Check] = {
     "index": Check("public"),  # redirects to the login page or the user's start page
     "healthz": Check("public"),
@@ -103,6 +113,16 @@ EXPECTED: dict[str, Check] = {
     "households.visit": Check("own_village"),
     "history.household": Check("own_village"),
     "history.restore": Check("officer_record"),
+    "history.remove_household": Check("officer_record"),
+    "history.restore_household": Check("officer_record"),
+    "history.remove_person": Check("officer_record"),
+    "history.restore_person": Check("officer_record"),
+    "duplicates.index": Check("officer"),
+    "duplicates.compare": Check("officer_record", first_token=_first, second_token=_second),
+    "duplicates.merge": Check("officer_record", first_token=_first, second_token=_second),
+    "duplicates.not_duplicates": Check("officer_record", first_token=_first, second_token=_second),
+    "operations.undo": Check("officer_record", token=walk_operation),
+    "backup.download": Check("officer"),
     "admin.villages": Check("officer"),
     "admin.village": Check("officer_record"),
     "admin.village_rename": Check("officer_record"),
@@ -120,6 +140,9 @@ EXPECTED: dict[str, Check] = {
     "imports.template": Check("officer"),
     "imports.status": Check("own_import", token=walk_import_job),
     "imports.status_json": Check("own_import", token=walk_import_job),
+    "imports.confirm": Check("own_import", token=walk_import_job),
+    "imports.cancel": Check("own_import", token=walk_import_job),
+    "imports.marked": Check("own_import", token=walk_import_marked),
     "reports.home": Check("login"),
     "reports.commune_dashboard": Check("officer_record", rules={"/bao-cao/xa/": "officer"}),
     "reports.village_dashboard": Check("own_village"),
@@ -248,6 +271,8 @@ class Walk:
         db.session.commit()
         walk_training_class(world)  # before the snapshot, so each restore keeps the class
         walk_round(world)  # likewise the open survey round
+        walk_operation(world)  # and an import that may be undone
+        walk_import_job(world)  # and an upload that may be confirmed or cancelled
         devices.walk_signin_code(world)
         devices.walk_device(world)
         # Each role's sign-in is a session row; the cookie carries its secret, not the user id.

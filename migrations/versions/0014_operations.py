@@ -1,5 +1,4 @@
-"""safe data operations: undoable operations, soft removal of households and people, import
-previews
+"""safe data operations: undoable operations, soft removal, duplicates, import previews
 
 Revision ID: 0014_operations
 Revises: 0013_rounds

@@ -1,16 +1,24 @@
-/* Import page: upload with a progress bar (XHR), then show the server's answer in place.
+/* Import page: upload with a progress bar (XHR), then show the server's answer (the preview or
+   the bad cells) in place.
    Without this script (or without FormData) the form posts normally and the page reloads. */
 (function () {
   "use strict";
   if (!window.FormData || !window.DOMParser) return;
 
   function show(html, url, form) {
-    // Sent elsewhere (e.g. the login page after the session ended): go there for real.
-    if (url && url.split("?")[0] !== form.action.split("?")[0]) { window.location.assign(url); return; }
+    // The answer is a page of the import section (the preview, the bad cells): shown in place,
+    // with its address, so a reload shows it again. Elsewhere (the login page after the
+    // session ended) or a job's progress page (its own script polls): go there for real.
+    var section = form.action.split("?")[0];
+    if (url && url.split("?")[0].indexOf(section) !== 0) { window.location.assign(url); return; }
     var doc = new DOMParser().parseFromString(html, "text/html");
     var main = doc.querySelector("main");
-    if (!main) { window.location.assign(url); return; }
+    if (!main || main.querySelector("[data-export-status]")) { window.location.assign(url); return; }
     document.querySelector("main").replaceWith(document.adoptNode(main));
+    if (doc.title) document.title = doc.title;
+    if (url && url !== window.location.href && window.history.pushState) {
+      window.history.pushState(null, "", url);
+    }
     var heading = document.getElementById("result");
     if (heading) heading.focus();
   }

@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "backup": "Sao lưu",
     "restore": "Khôi phục dữ liệu",
     "restore_value": "Khôi phục giá trị cũ",
+    "backup_download": "Tải tệp sao lưu của xã",
+    "undo": "Hoàn tác",
+    "remove": "Xóa khỏi số liệu (giữ lịch sử)",
+    "restore_removed": "Khôi phục (đã xóa)",
+    "merge_people": "Gộp người trùng",
+    "not_duplicate": "Ghi không trùng",
     "report_freeze": "Chốt số liệu báo cáo",
     "round_open": "Mở đợt khảo sát",
     "round_close": "Kết thúc đợt khảo sát",
@@ -65,6 +71,7 @@ OBJECT_LABELS = {
     "help_record": "Hỗ trợ",
     "training_class": "Lớp tập huấn",
     "device": "Thiết bị",
+    "operation": "Thao tác (nhập, gộp)",
 }
 
 # Detail keys worth a word on the page, in this order; the CSV carries every detail.

@@ -67,7 +67,10 @@ class CommuneScope(archive.Scope):
 def write(actor, commune, out: Path) -> archive.Manifest:
     """Write the commune's backup to ``out`` and record who downloaded it (the caller commits
     the audit row)."""
-    with db.engine.connect() as connection, connection.begin():
+    engine = db.engine
+    # one snapshot of every table, as the backup command takes (PostgreSQL; SQLite has one)
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
         manifest = archive.write_backup(
             connection,
             tables(),

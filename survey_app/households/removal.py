@@ -67,7 +67,7 @@ def restore_household(actor, household: Household) -> int:
     db.session.flush()
     db.session.expire(household, ["members", "all_members"])
     audit.record(
-        actor, "restore", "household", household.token,
+        actor, "restore_removed", "household", household.token,
         ma_ho=household.ma_ho, members=len(removed_with),
     )  # fmt: skip
     return len(removed_with)
@@ -102,7 +102,7 @@ def restore_person(actor, person: Person) -> None:
     household.version += 1
     db.session.flush()
     db.session.expire(household, ["members", "all_members"])
-    audit.record(actor, "restore", "person", person.token, household=household.token)
+    audit.record(actor, "restore_removed", "person", person.token, household=household.token)
 
 
 def _mark(row, actor, when, reason: str) -> None:

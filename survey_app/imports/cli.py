@@ -117,7 +117,8 @@ def _print_summary(summary: services.ImportSummary, place: str, filename: str) -
         "nhưng không có trong tệp (giữ nguyên)."
     )
     if summary.villages_created:
-        click.echo(f"Thôn mới: {summary.villages_created}.")
+        names = ", ".join(f"“{name}”" for name in summary.new_villages)
+        click.echo(f"Thôn mới: {summary.villages_created} ({names}).")
     if summary.samples_skipped:
         click.echo(f"Bỏ qua {summary.samples_skipped} hộ mẫu của tệp mẫu (VD-001).")
 

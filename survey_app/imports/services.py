@@ -77,6 +77,7 @@ class ImportSummary:
     people_not_in_file: int = 0  # stored members the file does not list: kept as they are
     villages_created: int = 0
     samples_skipped: int = 0  # households of the template's own example, never imported
+    new_villages: list[str] = field(default_factory=list)  # the names of the villages created
 
 
 @dataclass
@@ -316,6 +317,7 @@ class _Plan:
         if key not in self.new_villages:
             self.new_villages[key] = name.strip()
             self.summary.villages_created += 1
+            self.summary.new_villages.append(name.strip())
         return key  # stands for the village id until then
 
     def skip_sample(self, household: FileHousehold) -> None:

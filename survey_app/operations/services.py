@@ -12,12 +12,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, exists, func, insert, select, update
 
-from survey_app import audit
+from survey_app import audit, timeutil
 from survey_app.extensions import db
 from survey_app.history import capture as history
 from survey_app.history.models import BY_NAME
 from survey_app.operations.models import MERGE_VILLAGE, Operation
-from survey_app.timeutil import utcnow
 from survey_app.transactions import ServiceError
 
 BATCH = 500  # ids per IN (…): well under SQLite's limit on bound parameters
@@ -31,7 +30,7 @@ class UndoError(ServiceError):
 
 def begin(actor, kind: str, commune, source: str, label: str = "", **details) -> Operation:
     """Start recording an operation in this transaction; its writes follow (the caller commits)."""
-    now = utcnow()
+    now = timeutil.utcnow()
     history.attribute(actor, source)
     history.at(db.session, now)
     operation = Operation(
@@ -111,7 +110,7 @@ def undo(actor, operation: Operation) -> dict[str, int]:
     if reason:
         raise UndoError(reason)
     history.attribute(actor, "undo")
-    now = utcnow()
+    now = timeutil.utcnow()
     written = {name: _written(operation, name) for name in ORDER}
     created: dict[str, list[int]] = {}
     counts: dict[str, int] = {}
@@ -219,4 +218,3 @@ def operations_for(user, kind: str, limit: int = 50) -> list[Operation]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
-

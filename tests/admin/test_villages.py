@@ -82,7 +82,14 @@ def test_deactivate_hides_village_from_volunteer_but_keeps_data(client, world, a
 def test_merge_moves_households_and_people_then_keeps_source(client, world, auth):
     auth.login("canbo")
     url = f"/quan-ly/thon/{world.thon2.token}/gop"
-    response = client.post(url, data={"target": world.thon1.token})
+    asked = page(client.post(url, data={"target": world.thon1.token}))
+    assert "Gộp Thôn 2 vào Thôn 1?" in asked  # nothing moves before the officer confirms
+    assert re.search(r'data-count="households">1<', asked)
+    assert re.search(r'data-count="people">1<', asked)
+    assert re.search(r'data-count="users">1<', asked)
+    db.session.expire_all()
+    assert world.hh2.village_id == world.thon2.id and world.thon2.active
+    response = client.post(url, data={"target": world.thon1.token, "confirmed": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     assert world.hh2.village_id == world.thon1.id
@@ -152,3 +159,24 @@ def test_posts_need_a_csrf_token(app, client, world, auth):
     assert form_page.count('name="csrf_token"') >= 5  # every form on the page carries one
     db.session.refresh(world.thon1)
     assert world.thon1.active is True
+
+
+def test_a_merge_can_be_undone_while_nothing_moved_has_changed(client, world, auth):
+    from survey_app.operations.models import Operation
+
+    auth.login("canbo")
+    url = f"/quan-ly/thon/{world.thon2.token}/gop"
+    client.post(url, data={"target": world.thon1.token, "confirmed": "1"})
+    listing = page(client.get("/quan-ly/thon"))
+    operation = db.session.scalars(select(Operation)).one()
+    assert (
+        "Thôn 2 → Thôn 1" in listing and f"/quan-ly/thao-tac/{operation.token}/hoan-tac" in listing
+    )
+    undo = client.post(f"/quan-ly/thao-tac/{operation.token}/hoan-tac")
+    assert undo.status_code == 302
+    db.session.expire_all()
+    assert world.hh2.village_id == world.thon2.id and world.thon2.active
+    assert world.thon2 in world.vol2.villages and world.thon1 not in world.vol2.villages
+    assert world.hh2.version == 3  # moved on again, so phones pull it back
+    [entry] = audit_rows("undo", "operation")
+    assert entry.details["kind"] == "merge_village"

@@ -155,3 +155,35 @@ def test_restore_fills_only_an_empty_database(source, tmp_path):
     flask(source, "backup", "--out", str(good))
     done = flask(source, "restore", str(good), ok=False)
     assert done.returncode == 1 and "chỉ khôi phục vào một cơ sở dữ liệu trống" in done.stderr
+
+
+def test_a_commune_backup_from_the_page_restores_with_the_same_figures(source, tmp_path):
+    """What an officer downloads (survey_app/backup/commune.py) is a backup `restore` takes."""
+    out = tmp_path / "xa.zip"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from survey_app import create_app\n"
+        "from survey_app.backup import commune\n"
+        "from survey_app.extensions import db\n"
+        "from survey_app.accounts.models import User\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    user = db.session.query(User).one()\n"
+        "    commune.write(user, user.commune, Path(sys.argv[1]))\n"
+        "    db.session.commit()\n"
+    )
+    env = {**os.environ, "DATABASE_URL": source, "SECRET_KEY": "test-backup"}
+    subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, cwd=ROOT)
+    before = figures(source, tmp_path, "a")
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    flask(target, "restore", str(out))
+    assert figures(target, tmp_path, "b") == before
+    kept = ("household_version", "person_version", "village_version", "frozen_report")
+    assert table_rows(target, *kept) == table_rows(source, *kept)
+    # the download is in the source's audit log; passwords never leave
+    assert "backup_download" in str(table_rows(source, "audit_log"))
+    engine = create_engine(target)
+    with engine.connect() as conn:
+        assert conn.execute(text('SELECT password_hash FROM "user"')).scalars().all() == [""]
+    engine.dispose()

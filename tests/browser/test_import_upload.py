@@ -1,4 +1,5 @@
-"""The import page on a phone: upload with a progress bar, errors in place, then a summary."""
+"""The import page on a phone: upload with a progress bar, errors in place, a preview to confirm,
+then a summary."""
 
 from sqlalchemy import func, select
 
@@ -43,8 +44,19 @@ def test_officer_uploads_a_bad_file_then_a_good_one(page, base_url, live_app, tm
     assert db.session.scalar(select(func.count(Person.id))) == 3
 
     good = {"name": "ho.csv", "mimeType": CSV, "buffer": csv_bytes()}
+    page.check("#consent")  # each upload is vouched for on its own
     page.set_input_files("#file", files=[good])
     page.click("form[data-upload] button[type=submit]")
+    page.wait_for_selector("[data-preview]")
+    assert page.evaluate("window.stayedOnPage") is True
+    preview = page.inner_text("[data-preview]")
+    assert "Xem trước: chưa nhập gì." in preview and "“Thôn Mới”" in preview
+    assert "/quan-ly/nhap-du-lieu/" in page.url and page.url.endswith("/")  # reload shows it again
+    assert run_axe(page) == []
+    screenshot(page, "import-preview")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Person.id))) == 3  # nothing written yet
+    page.click("text=Xác nhận nhập")
     page.wait_for_selector("table.import-summary")
     assert "Đã nhập xong" in page.inner_text("main")
     screenshot(page, "import-done")
@@ -74,7 +86,10 @@ def test_a_large_file_goes_to_its_job_page_and_shows_the_outcome(
     page.check("#consent")  # the commune vouches it collected the data with consent
     page.set_input_files("#file", files=[good])
     page.click("form[data-upload] button[type=submit]")
-    # The script follows the upload to the job's page, which polls until the import is done.
+    # The script follows the upload to the job's page, which polls until the preview is ready;
+    # confirmed, the import runs as a job too.
+    page.wait_for_selector("[data-preview]", timeout=60_000)
+    page.click("text=Xác nhận nhập")
     page.wait_for_selector("table.import-summary", timeout=60_000)
     assert "/quan-ly/nhap-du-lieu/" in page.url and page.url != base_url + "/quan-ly/nhap-du-lieu/"
     assert "Đã nhập xong" in page.inner_text("main")

@@ -31,8 +31,10 @@ from household_forms.frozen import FreezeForm
 from household_forms.history import RestoreForm
 from household_forms.household import HouseholdForm, VisitForm
 from household_forms.import_template import ImportUploadForm
+from household_forms.operations import ConfirmImportForm, RemoveForm
 from household_forms.reports import ManualResultForm, SettingsForm
 from household_forms.rounds import RoundForm
+from survey_app.duplicates.services import FIELDS as DUPLICATE_FIELDS
 from tests.fuzz import known
 from tests.fuzz.strategies import OddBody, form_data, form_fields, junk_text, odd_body, query_args
 from tests.test_access_walk import ARG_VALUES, EXPECTED, ROLES, Walk
@@ -61,6 +63,17 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     "households.household": HouseholdForm,
     "households.visit": VisitForm,
     "history.restore": RestoreForm,
+    "history.remove_household": RemoveForm,
+    "history.remove_person": RemoveForm,
+    "history.restore_household": EmptyForm,
+    "history.restore_person": EmptyForm,
+    "imports.confirm": ConfirmImportForm,
+    "imports.cancel": EmptyForm,
+    "operations.undo": EmptyForm,
+    "duplicates.merge": {"giu": ["first", "second"]}
+    | {f"chon-{name}": ["first", "second"] for name in DUPLICATE_FIELDS},
+    "duplicates.not_duplicates": EmptyForm,
+    "backup.download": EmptyForm,
     "frozen.freeze": FreezeForm,
     "rounds.index": RoundForm,
     "rounds.close": EmptyForm,

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -169,3 +170,70 @@ def walk_import_job(world) -> str:
         db.session.add(job)
         db.session.commit()
     return WALK_IMPORT
+
+
+IMPORT_URL = "/quan-ly/nhap-du-lieu/"
+
+
+def upload(client, data: bytes, name="ho.csv", **fields):
+    """Post a file on the import page (consent ticked) and follow to what it shows: the preview,
+    the bad cells, or the upload form again with its errors."""
+    files = {"file": (io.BytesIO(data), name), "consent": "y", **fields}
+    return client.post(
+        IMPORT_URL, data=files, content_type="multipart/form-data", follow_redirects=True
+    )
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+
+
+def confirm(client, preview):
+    """Press "Xác nhận nhập" on a preview page (a followed response); follow to the outcome."""
+    page = preview.get_data(as_text=True)
+    action = re.search(r'action="([^"]+/xac-nhan)"', page).group(1)
+    data = {"digest": hidden(page, "digest")}
+    if 'name="csrf_token"' in page:
+        data["csrf_token"] = hidden(page, "csrf_token")
+    return client.post(action, data=data, follow_redirects=True)
+
+
+def import_on_page(client, data: bytes, name="ho.csv", **fields):
+    """Upload, then confirm the preview: the page after the import."""
+    preview = upload(client, data, name, **fields)
+    assert "Xem trước: chưa nhập gì." in preview.get_data(as_text=True), preview.get_data(
+        as_text=True
+    )
+    return confirm(client, preview)
+
+
+def walk_import_marked(world) -> str:
+    """The walk's import job, with the marked copy of its file waiting to be downloaded."""
+    from survey_app.imports import jobs
+    from survey_app.imports.models import ImportJob
+    from survey_app.jobs import files_dir
+
+    token = walk_import_job(world)
+    job = db.session.scalars(select(ImportJob).where(ImportJob.token == token)).one()
+    path = jobs.errors_path(files_dir("imports"), job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK")
+    return token
+
+
+WALK_OPERATION = "walkoperation0000000000000000001"
+
+
+def walk_operation(world) -> str:
+    """Token of an import operation of xã Hoàng Kim (made when missing), for its undo page."""
+    from survey_app.operations.models import Operation
+
+    if db.session.scalar(select(Operation.id).where(Operation.token == WALK_OPERATION)) is None:
+        db.session.add(
+            Operation(
+                token=WALK_OPERATION, kind="import", commune_id=world.commune.id,
+                user_id=world.officer.id, source="import", label="ho.csv",
+            )
+        )  # fmt: skip
+        db.session.commit()
+    return WALK_OPERATION

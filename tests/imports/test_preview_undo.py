@@ -182,7 +182,9 @@ def test_a_stale_preview_is_refused_and_recomputed(client, auth, world):
 def test_sample_rows_misspelt_village_and_people_found_twice(client, auth, world):
     auth.login("canbo")
     # HK-101 with its village typed without diacritics
-    rows = [SAMPLE_ROW] + [dict(r, **{"Thôn": "Thon 1"}) if r["Mã hộ"] == "HK-101" else r for r in ROWS]
+    rows = [SAMPLE_ROW] + [
+        dict(r, **{"Thôn": "Thon 1"}) if r["Mã hộ"] == "HK-101" else r for r in ROWS
+    ]
     twice = {"Thôn": "Thôn 2", "Mã hộ": "HK-104", "Họ và tên": "Lê Văn  binh",
              "Ngày sinh": "1970", "Giới tính": "Nam"}  # fmt: skip
     url, text = preview_page(client, csv_bytes([*rows, twice]))
@@ -222,7 +224,9 @@ def test_someone_else_cannot_see_confirm_or_cancel_an_upload(client, auth, world
     auth.logout()
     auth.login("canbo2")
     assert client.get(url).status_code == 404
-    assert client.post(url + "huy", data={"csrf_token": _hidden(text, "csrf_token")}).status_code in (
+    assert client.post(
+        url + "huy", data={"csrf_token": _hidden(text, "csrf_token")}
+    ).status_code in (
         400,
         404,
     )

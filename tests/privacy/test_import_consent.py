@@ -8,7 +8,7 @@ from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household
 from survey_app.imports.cli import DEFAULT_VOUCHER
-from tests.imports.support import csv_bytes, write
+from tests.imports.support import csv_bytes, import_on_page, write
 
 URL = "/quan-ly/nhap-du-lieu/"
 
@@ -39,7 +39,7 @@ def test_page_records_the_officer_who_vouched(client, auth, world):
     world.officer.full_name = "Đỗ Văn Cán"
     db.session.commit()
     auth.login("canbo")
-    assert _post(client, consent="y").status_code == 200
+    assert import_on_page(client, csv_bytes()).status_code == 200
     households = _imported()
     assert len(households) == 3
     assert {h.register_consent_by for h in households} == {"Đỗ Văn Cán (canbo)"}
