@@ -24,6 +24,7 @@ from survey_app.access import (
 from survey_app.accounts import services as accounts
 from survey_app.accounts.models import ADMIN, COMMUNE_OFFICER, STAFF, User
 from survey_app.admin import services as q
+from survey_app.admin.picker import pick_commune
 from survey_app.extensions import db
 from survey_app.operations import services as operations
 from survey_app.operations.models import MERGE_VILLAGE
@@ -50,12 +51,6 @@ def _scope(commune) -> dict:
     return {"xa": commune.token} if current_user.role == ADMIN else {}
 
 
-def _pick_commune(endpoint: str):
-    return render_template(
-        "admin/pick_commune.html", communes=q.communes_for_picker(), endpoint=endpoint
-    )
-
-
 def _get_user_or_404(username: str) -> User:
     """A non-admin user of a commune the current user manages, else 404."""
     user = db.session.scalar(
@@ -78,7 +73,7 @@ def _get_user_or_404(username: str) -> User:
 def villages():
     commune = _commune_from_query()
     if commune is None:
-        return _pick_commune("admin.villages")
+        return pick_commune("admin.villages")
     form = VillageForm()
     if form.validate_on_submit() and attempt(
         lambda: places.add_village(current_user, commune, form.name.data), form.name
@@ -222,7 +217,7 @@ def _set_village_active(village_token, active, message):
 def users():
     commune = _commune_from_query()
     if commune is None:
-        return _pick_commune("admin.users")
+        return pick_commune("admin.users")
     return render_template(
         "admin/users.html", commune=commune, users=q.commune_users(commune), scope=_scope(commune)
     )
@@ -233,7 +228,7 @@ def users():
 def user_create():
     commune = _commune_from_query()
     if commune is None:
-        return _pick_commune("admin.user_create")
+        return pick_commune("admin.user_create")
     form = NewUserForm()
     form.villages.choices = options([(v.token, v.name) for v in q.active_villages(commune)])
     if request.method == "GET":

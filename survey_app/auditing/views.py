@@ -10,7 +10,7 @@ from aggregation.documents.csv import SafeWriter
 from household_forms.audit import AuditFilterForm
 from survey_app.access import roles_required, staff_commune
 from survey_app.accounts.models import STAFF, User
-from survey_app.admin import services as admin_queries
+from survey_app.admin.picker import pick_commune
 from survey_app.auditing import labels, queries
 from survey_app.extensions import db
 from survey_app.templating import vn_datetime
@@ -30,7 +30,7 @@ def log():
     """The page: filters on top, 50 rows a page, newest first."""
     commune = staff_commune()
     if commune is None:
-        return _pick_commune()
+        return pick_commune("auditing.log")
     form, filters = _filters(commune)
     page = db.paginate(queries.rows_stmt(commune, filters), per_page=PER_PAGE, error_out=False)
     return render_template(
@@ -56,14 +56,6 @@ def log_csv():
     body = _csv(rows, _names(rows))
     headers = {"Content-Disposition": f'attachment; filename="nhat-ky-{commune.token}.csv"'}
     return Response(body, mimetype="text/csv", headers=headers)
-
-
-def _pick_commune():
-    return render_template(
-        "admin/pick_commune.html",
-        communes=admin_queries.communes_for_picker(),
-        endpoint="auditing.log",
-    )
 
 
 def _filters(commune) -> tuple[AuditFilterForm, queries.Filters]:

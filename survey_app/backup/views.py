@@ -9,7 +9,7 @@ from flask_login import current_user
 from household_forms.accounts import EmptyForm
 from survey_app.access import roles_required, staff_commune
 from survey_app.accounts.models import STAFF
-from survey_app.admin import services as admin_queries
+from survey_app.admin.picker import pick_commune
 from survey_app.backup import commune as commune_backup
 from survey_app.timeutil import vn_today
 
@@ -21,11 +21,7 @@ bp = Blueprint("backup", __name__, url_prefix="/quan-ly/sao-luu")
 def download():
     commune = staff_commune()
     if commune is None:
-        return render_template(
-            "admin/pick_commune.html",
-            communes=admin_queries.communes_for_picker(),
-            endpoint="backup.download",
-        )
+        return pick_commune("backup.download")
     form = EmptyForm()
     if not form.is_submitted():
         return render_template("backup/download.html", commune=commune, form=form)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from household_forms.accounts import EmptyForm
 from survey_app.access import get_person_or_404, roles_required, staff_commune
 from survey_app.accounts.models import STAFF
-from survey_app.admin import services as admin_queries
+from survey_app.admin.picker import pick_commune
 from survey_app.duplicates import services
 from survey_app.operations import services as operations
 from survey_app.operations.models import MERGE_PEOPLE
@@ -21,11 +21,7 @@ bp = Blueprint("duplicates", __name__, url_prefix="/quan-ly/nguoi-trung")
 def index():
     commune = staff_commune()
     if commune is None:
-        return render_template(
-            "admin/pick_commune.html",
-            communes=admin_queries.communes_for_picker(),
-            endpoint="duplicates.index",
-        )
+        return pick_commune("duplicates.index")
     merges = [op for op in operations.operations_for(current_user, MERGE_PEOPLE)
               if op.commune_id == commune.id]  # fmt: skip
     return render_template(

@@ -57,7 +57,14 @@ def restore(household_token):
     return redirect(url_for("history.household", household_token=household.token))
 
 
-def _back_to(household):
+def _removal(household, change, done: str, reason: bool = False):
+    """Run one removal or restore (``change(reason)`` or ``change()``) from its form; say what
+    happened; back to the household's history page."""
+    form = RemoveForm() if reason else EmptyForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    elif attempt(lambda: change(form.reason.data) if reason else change()):
+        flash(done, "success")
     return redirect(url_for("history.household", household_token=household.token))
 
 
@@ -65,50 +72,47 @@ def _back_to(household):
 @roles_required(*STAFF)
 def remove_household(household_token):
     household = get_household_or_404(household_token, removed_ok=True)
-    form = RemoveForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    elif attempt(lambda: removal.remove_household(current_user, household, form.reason.data)):
-        flash(
-            f"Đã xóa hộ {household.ma_ho}: không còn được tính và không còn trong danh sách. "
-            "Có thể khôi phục ở trang này.",
-            "success",
-        )
-    return _back_to(household)
+    return _removal(
+        household,
+        lambda why: removal.remove_household(current_user, household, why),
+        f"Đã xóa hộ {household.ma_ho}: không còn được tính và không còn trong danh sách. "
+        "Có thể khôi phục ở trang này.",
+        reason=True,
+    )
 
 
 @bp.post("/ho/<household_token>/khoi-phuc-ho")
 @roles_required(*STAFF)
 def restore_household(household_token):
     household = get_household_or_404(household_token, removed_ok=True)
-    if EmptyForm().validate_on_submit() and attempt(
-        lambda: removal.restore_household(current_user, household)
-    ):
-        flash(f"Đã khôi phục hộ {household.ma_ho}.", "success")
-    return _back_to(household)
+    return _removal(
+        household,
+        lambda: removal.restore_household(current_user, household),
+        f"Đã khôi phục hộ {household.ma_ho}.",
+    )
 
 
 @bp.post("/ho/<household_token>/nguoi/<person_token>/xoa")
 @roles_required(*STAFF)
 def remove_person(household_token, person_token):
     household, person = _member_or_404(household_token, person_token)
-    form = RemoveForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    elif attempt(lambda: removal.remove_person(current_user, person, form.reason.data)):
-        flash(f"Đã xóa {person.ho_ten} khỏi hộ. Có thể khôi phục ở trang này.", "success")
-    return _back_to(household)
+    return _removal(
+        household,
+        lambda why: removal.remove_person(current_user, person, why),
+        f"Đã xóa {person.ho_ten} khỏi hộ. Có thể khôi phục ở trang này.",
+        reason=True,
+    )
 
 
 @bp.post("/ho/<household_token>/nguoi/<person_token>/khoi-phuc")
 @roles_required(*STAFF)
 def restore_person(household_token, person_token):
     household, person = _member_or_404(household_token, person_token)
-    if EmptyForm().validate_on_submit() and attempt(
-        lambda: removal.restore_person(current_user, person)
-    ):
-        flash(f"Đã khôi phục {person.ho_ten}.", "success")
-    return _back_to(household)
+    return _removal(
+        household,
+        lambda: removal.restore_person(current_user, person),
+        f"Đã khôi phục {person.ho_ten}.",
+    )
 
 
 def _member_or_404(household_token, person_token):

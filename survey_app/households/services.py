@@ -372,12 +372,15 @@ def village_progress(village_ids) -> dict[int, tuple[int, int]]:
     keys = ("household_id", "birth_date", "gioi_tinh", "cu_tru", *visit_status.ITEM_ORDER)
     people: dict[int, list] = {}
     members = select(*(getattr(Person, k) for k in keys)).join(Household)
-    for person in db.session.execute(members.where(Household.village_id.in_(village_ids))):
+    members = members.where(Household.village_id.in_(village_ids), Person.removed_at.is_(None))
+    for person in db.session.execute(members):
         people.setdefault(person.household_id, []).append(person)
     columns = ("id", "village_id", "visit_outcome", "consent_given", *HOUSEHOLD_YESNO)
-    households = select(*(getattr(Household, k) for k in columns))
+    households = select(*(getattr(Household, k) for k in columns)).where(
+        Household.village_id.in_(village_ids), Household.removed_at.is_(None)
+    )
     progress: dict[int, tuple[int, int]] = {}
-    for row in db.session.execute(households.where(Household.village_id.in_(village_ids))):
+    for row in db.session.execute(households):
         done = visit_status.completeness(row, today, people.get(row.id, []))
         complete = visit_status.household_status(row, today, done) == visit_status.COMPLETE
         surveyed, total = progress.get(row.village_id, (0, 0))

@@ -260,12 +260,15 @@ def _stored_households(commune_id: int) -> dict[str, dict]:
 
 
 def _stored_members(commune_id: int) -> dict[int, list[dict]]:
-    """Every present member of the commune's households, grouped by household, in page order."""
-    columns = [Person.id, Person.household_id] + [getattr(Person, n) for n in PERSON_FIELDS]
+    """Every member of the commune's households, grouped by household, in page order. Removed
+    members are there too, so that re-importing a register does not bring back as new someone
+    an officer removed (they are matched, and stay removed)."""
+    columns = [Person.id, Person.household_id, Person.removed_at]
+    columns += [getattr(Person, n) for n in PERSON_FIELDS]
     stmt = (
         select(*columns)
         .join(Household, Household.id == Person.household_id)
-        .where(Household.commune_id == commune_id, Person.removed_at.is_(None))
+        .where(Household.commune_id == commune_id)
         .order_by(Person.household_id, Person.position, Person.id)
     )
     grouped: dict[int, list[dict]] = defaultdict(list)
@@ -392,7 +395,8 @@ class _Plan:
             else:
                 values = member.values | {"position": position}
                 changed |= self._update_person(row, values, words=words)
-        for position, row in enumerate(left_over, start=len(listed)):
+        present = [row for row in left_over if row["removed_at"] is None]
+        for position, row in enumerate(present, start=len(listed)):
             self.summary.people_not_in_file += 1
             changed |= self._update_person(row, {"position": position}, count=False)
         return changed
@@ -419,7 +423,7 @@ class _Plan:
         code_of = {row["id"]: code for code, row in stored.items() if row["removed_at"] is None}
         for household_id, rows in members.items():
             for row in rows:
-                if household_id in code_of:
+                if household_id in code_of and row["removed_at"] is None:
                     key = (name_key(row["ho_ten"]), row["birth_date"].year)
                     places[key][code_of[household_id]] = "đã có"
         seen: dict[tuple, str] = {}

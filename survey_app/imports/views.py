@@ -119,13 +119,6 @@ def _form() -> ImportUploadForm:
     return form
 
 
-def _size(stream) -> int:
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
-
-
 def _job_or_404(token: str) -> ImportJob:
     job = jobs.job_for(current_user, token)
     if job is None:

@@ -22,6 +22,18 @@ from survey_app.transactions import ServiceError
 BATCH = 500  # ids per IN (…): well under SQLite's limit on bound parameters
 BOOKKEEPING = ("id", "version", "updated_at")  # not put back: they move on, so phones pull
 ORDER = ("person", "household", "village")  # deletes go children first
+REFERRING = {  # what may point at a row an operation created, in words
+    "door_plate": "biển số nhà",
+    "help_record": "ghi nhận hỗ trợ",
+    "class_attendance": "danh sách lớp tập huấn",
+    "training_class": "lớp tập huấn",
+    "not_duplicate": "ghi “không trùng”",
+    "user_village": "phân công thôn",
+    "export_job": "yêu cầu xuất danh sách",
+    "frozen_report": "báo cáo đã chốt",
+    "household": "hộ",
+    "person": "nhân khẩu",
+}
 
 
 class UndoError(ServiceError):
@@ -181,9 +193,10 @@ def _refuse_if_referenced(model, ids: list[int]) -> None:
                 continue
             column = fk.parent
             if db.session.scalar(select(exists().where(column.in_(ids)))):
+                what = REFERRING.get(table.name, table.name)
                 raise UndoError(
-                    "Không hoàn tác được: đã có dữ liệu khác gắn với hộ hoặc thôn do thao tác "
-                    f"này tạo ({table.name}). Hãy xóa từng hộ trên trang của hộ."
+                    "Không hoàn tác được: đã có dữ liệu khác gắn với hộ, người hoặc thôn do thao "
+                    f"tác này tạo ({what}). Hãy xóa từng hộ trên trang lịch sử của hộ."
                 )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from household_forms.accounts import EmptyForm
 from survey_app.access import get_person_or_404, roles_required, staff_commune
 from survey_app.accounts.models import STAFF
-from survey_app.admin import services as admin_queries
+from survey_app.admin.picker import pick_commune
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from survey_app.privacy import cli, person_data
@@ -44,11 +44,7 @@ def people():
     """Find a person of the commune by name, to hand them their data."""
     commune = staff_commune()
     if commune is None:
-        return render_template(
-            "admin/pick_commune.html",
-            communes=admin_queries.communes_for_picker(),
-            endpoint="privacy.people",
-        )
+        return pick_commune("privacy.people")
     query = request.args.get("q", "").strip()
     found = _search(commune, query) if query else []
     return render_template(

@@ -271,7 +271,9 @@ def _really_removed(tokens: list[str], villages: list[Village]) -> list[str]:
     still_seen = set(
         db.session.scalars(
             select(Household.token).where(
-                Household.token.in_(tokens), Household.village_id.in_([v.id for v in villages])
+                Household.token.in_(tokens),
+                Household.village_id.in_([v.id for v in villages]),
+                Household.removed_at.is_(None),
             )
         )
     )

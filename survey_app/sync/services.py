@@ -100,7 +100,9 @@ def _replay(stored: SyncChange, user) -> dict:
 def _still_visible(user, household_token: str) -> bool:
     """Whether the household is in one of ``user``'s villages now (not when the change ran)."""
     stmt = select(Household.id).where(
-        Household.token == household_token, Household.village_id.in_(village_ids_stmt(user))
+        Household.token == household_token,
+        Household.village_id.in_(village_ids_stmt(user)),
+        Household.removed_at.is_(None),  # removed by an officer: gone, as for the feed
     )
     return db.session.scalar(stmt) is not None
 
@@ -192,6 +194,7 @@ def _update(user, change: dict) -> dict:
         select(Household).where(
             Household.token == change["household"],
             Household.village_id.in_(village_ids_stmt(user)),
+            Household.removed_at.is_(None),  # removed by an officer: gone, as for the feed
         )
     )
     if household is None:
@@ -250,11 +253,11 @@ def _record_conflict(user, change: dict, raw: dict) -> dict:
     """Keep the refused change (SyncChange + audit) and answer with the server's household."""
     current = db.session.scalar(
         select(Household)
-        .where(Household.token == change["household"])
+        .where(Household.token == change["household"], Household.removed_at.is_(None))
         .options(selectinload(Household.members), selectinload(Household.village))
         .execution_options(populate_existing=True)
     )
-    if current is None:  # deleted meanwhile
+    if current is None:  # deleted or removed meanwhile
         return not_found(change["change_id"], "household")
     result = {
         "change_id": change["change_id"],

@@ -174,3 +174,28 @@ def test_commune_backup_download_is_audited_and_holds_only_that_commune(client, 
     auth.logout()
     auth.login("tnv1")
     assert client.get("/quan-ly/sao-luu/").status_code == 403
+
+
+def test_re_importing_the_register_does_not_bring_back_a_merged_person(client, auth, world):
+    from survey_app.imports import services as imports
+    from tests.imports.support import csv_bytes
+
+    a, b = _twins(world)
+    auth.login("canbo")
+    client.post(f"/quan-ly/nguoi-trung/{a.token}/{b.token}/gop", data={"giu": "first"})
+    db.session.expire_all()
+    rows = [
+        {"Thôn": "Thôn 2", "Mã hộ": "HK-011", "Họ và tên": "Trần Thị Hà",
+         "Ngày sinh": "02/02/1985", "Giới tính": "Nữ"},
+        {"Thôn": "Thôn 2", "Mã hộ": "HK-011", "Họ và tên": "Nguyen van  An",
+         "Ngày sinh": "1980", "Giới tính": "Nam", "Điện thoại thông minh": "Có"},
+    ]  # fmt: skip
+    outcome = imports.import_file(
+        None, world.commune, "ho.csv", csv_bytes(rows), date(2026, 1, 1), consent_by="x"
+    )
+    assert outcome.summary.people_created == 0 and outcome.summary.people_not_in_file == 0
+    db.session.commit()
+    people = db.session.scalars(select(Person).where(Person.household_id == b.household_id)).all()
+    assert len(people) == 2
+    assert db.session.get(Person, b.id).removed_at is not None  # matched, and still removed
+    assert likely_duplicates(world.commune) == []

@@ -272,3 +272,27 @@ def test_people_the_file_lists_twice_within_itself(world):
         {"name": "Đỗ Văn Nam", "year": 1990,
          "places": ["Hộ A-1 (dòng 2)", "Hộ A-2 (dòng 3)", "Hộ HK-002 (đã có)"]}
     ]  # fmt: skip
+
+
+def test_undo_is_refused_when_a_door_plate_was_printed_for_an_imported_household(
+    client, auth, world
+):
+    from survey_app.plates.services import plate_for
+
+    auth.login("canbo")
+    url, text = preview_page(client, csv_bytes())
+    confirm(client, url, text)
+    db.session.rollback()
+    household = db.session.scalar(select(Household).where(Household.ma_ho == "HK-101"))
+    plate_for(world.officer, household)  # printing a plate does not change the household
+    db.session.commit()
+    before = data_dump()
+    operation = db.session.scalars(select(Operation)).one()
+    undo_url = f"/quan-ly/thao-tac/{operation.token}/hoan-tac"
+    page = client.get(undo_url).get_data(as_text=True)
+    answer = client.post(undo_url, data={"csrf_token": _hidden(page, "csrf_token")})
+    assert "đã có dữ liệu khác gắn với hộ, người hoặc thôn do thao tác này tạo (biển số nhà)" in (
+        answer.get_data(as_text=True)
+    )
+    db.session.rollback()
+    assert data_dump() == before and db.session.get(Operation, operation.id).undone_at is None

@@ -178,3 +178,24 @@ def test_pages_are_gzipped_when_the_phone_accepts_it(phone, world):
     assert response.content_encoding == "gzip" and response.headers["Cache-Control"] == "no-store"
     page = json.loads(gzip.decompress(response.get_data()))
     assert len(page["households"]) == 6
+
+
+def test_a_removed_household_leaves_the_phones_and_comes_back_when_restored(phone, world):
+    from survey_app.households import removal
+
+    vol = phone("tnv1")
+    cursor = vol.pull()["cursor"]
+    removal.remove_household(world.officer, world.hh1, "Hộ mẫu nhập nhầm")
+    db.session.commit()
+    page = vol.pull(cursor)
+    assert page["households"] == [] and page["removed"] == [world.hh1.token]
+    # an edit from a phone that had not pulled yet: the household is gone, not overwritten
+    [result] = vol.results(update(world.hh1.token, 1, dia_chi="X"))
+    assert result["status"] == "not_found"
+    db.session.expire_all()
+    assert world.hh1.dia_chi != "X"
+    removal.restore_household(world.officer, world.hh1)
+    db.session.commit()
+    page = vol.pull(page["cursor"])
+    assert [h["token"] for h in page["households"]] == [world.hh1.token]
+    assert len(page["households"][0]["members"]) == 1
