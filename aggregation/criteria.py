@@ -51,6 +51,7 @@ class Indicator:
     comparator: str
     target: Decimal | None
     note: str = ""
+    target_text: str = ""  # a target in words ("Có", "Đáp ứng") for a manual indicator
 
     @property
     def is_manual(self) -> bool:
@@ -73,6 +74,11 @@ class CriteriaSet:
     level: str
     indicators: tuple[Indicator, ...]
     note: str = ""
+    groups: tuple[tuple[str, str], ...] = ()  # (code, name) in the order reports list them
+
+    def group_name(self, code: str) -> str | None:
+        """The name of group ``code`` ("3" → "Xã hội số"), if the set names its groups."""
+        return dict(self.groups).get(code)
 
     def indicator(self, code: str) -> Indicator:
         """The indicator with ``code``; KeyError when the set has none."""
@@ -108,10 +114,13 @@ class IndicatorSchema(Schema):
     denominator_filter = ConditionField(load_default=None)
     comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
     target = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(0, 100))
+    target_text = fields.String(load_default="", validate=validate.Length(max=120))
     note = fields.String(load_default="")
 
     @validates_schema
     def check_rules(self, data, **kwargs):
+        if data["target_text"] and data["kind"] != MANUAL:
+            raise ValidationError("target_text: only a manual indicator has a target in words")
         if data["kind"] == MANUAL:
             if data["population"] or data["numerator"] or data["denominator_filter"]:
                 raise ValidationError("a manual indicator has no population or numerator")
@@ -145,6 +154,7 @@ class CriteriaSetSchema(Schema):
     source_date = fields.String(required=True, validate=validate.Regexp(r"^\d{4}(-\d\d(-\d\d)?)?$"))
     level = fields.String(load_default="commune", validate=validate.OneOf(["commune", "village"]))
     note = fields.String(load_default="")
+    groups = fields.List(fields.Dict(), load_default=list)
     indicators = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1))
 
 
@@ -184,11 +194,22 @@ def load_file(path: Path) -> CriteriaSet:
     if data["id"] != path.stem:
         raise CriteriaError(f"{path.name}: id {data['id']!r} must match the file name")
     items = tuple(_load_indicator(r, i, path) for i, r in enumerate(data.pop("indicators")))
+    data["groups"] = _groups(data.pop("groups"), path)
     codes = [item.code for item in items]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         raise CriteriaError(f"{path.name}: chỉ tiêu {duplicates[0]}: code is used twice")
     return CriteriaSet(indicators=items, **data)
+
+
+def _groups(raw: list[dict], path: Path) -> tuple[tuple[str, str], ...]:
+    groups = []
+    for entry in raw:
+        code, name = str(entry.get("code", "")).strip(), str(entry.get("name", "")).strip()
+        if not code or not name or set(entry) - {"code", "name"}:
+            raise CriteriaError(f"{path.name}: groups: each group is {{code, name}}")
+        groups.append((code, name))
+    return tuple(groups)
 
 
 @cache

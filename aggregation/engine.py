@@ -215,7 +215,8 @@ def _manual_result(ind: Indicator, target, overridden, entry, rules):
         display = numbers.format_percent(percent) if percent is not None else ""
     display = display or entry.result_text or NOT_ENTERED
     who = entry.updated_by.display_name if entry.updated_by else ""
-    manual = ManualEntry(entry.result_text, entry.evidence_note, who, entry.updated_at)
+    link = getattr(entry, "evidence_link", "") or ""  # reports frozen before links were kept
+    manual = ManualEntry(entry.result_text, entry.evidence_note, who, entry.updated_at, link)
     return IndicatorResult(
         num, den, None, **head, entered=(percent, entry.passed, display),
         indicator=ind, target_overridden=overridden, manual=manual,

@@ -91,6 +91,7 @@ class ManualEntry:
     evidence_note: str = ""
     updated_by: str = ""
     updated_at: datetime | None = None
+    evidence_link: str = ""
 
 
 @dataclass
@@ -106,8 +107,10 @@ class IndicatorResult(Ratio):
 
     @property
     def target_display(self) -> str:
-        """'≥ 65%' / '> 70%' / '' for the report's "Chỉ tiêu" column."""
+        """'≥ 65%' / '> 70%' / 'Có' / '' for the report's "Chỉ tiêu" column."""
         ind = self.indicator
+        if ind.target_text and not self.target_overridden:
+            return ind.target_text
         return numbers.display_target(self.target, ind.comparator, ind.unit)
 
     def village(self, village_id: int) -> VillageResult | None:
@@ -128,7 +131,11 @@ class IndicatorResult(Ratio):
         }
         if ind.is_manual:
             entry = self.manual or ManualEntry()
-            data.update(result_text=entry.result_text, evidence_note=entry.evidence_note)
+            data.update(
+                result_text=entry.result_text,
+                evidence_note=entry.evidence_note,
+                evidence_link=entry.evidence_link,
+            )
         return data
 
 

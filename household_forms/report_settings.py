@@ -10,6 +10,7 @@ from aggregation.criteria import criteria_sets
 from aggregation.rules import ADULT_AGES, WORKING_AGE_RULES
 
 EVALUATIONS = ("dat", "khong_dat")
+SIGNER_TITLES = ("chu_tich", "pho_chu_tich")  # signs as CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH
 
 
 class SettingsSchema(Schema):
@@ -21,6 +22,11 @@ class SettingsSchema(Schema):
     count_tam_vang = fields.Boolean()
     decimals = fields.Integer(validate=validate.Range(0, 4))
     retention_years = fields.Integer(validate=validate.Range(1, 50))
+    parent_authority = fields.String(validate=validate.Length(max=120))
+    document_number = fields.String(validate=validate.Length(max=60))
+    signer_name = fields.String(validate=validate.Length(max=120))
+    signer_title = fields.String(validate=validate.OneOf(SIGNER_TITLES))
+    preparer_name = fields.String(validate=validate.Length(max=120))
 
     @validates_schema
     def known_sets(self, data, **kwargs):
@@ -40,6 +46,15 @@ class ManualResultSchema(Schema):
         load_default=None, allow_none=True, validate=validate.OneOf(EVALUATIONS)
     )
     evidence_note = fields.String(load_default="", validate=validate.Length(max=5000))
+    evidence_link = fields.String(
+        load_default="",
+        validate=[
+            validate.Length(max=500),
+            validate.Regexp(
+                r"^(|https?://\S+)$", error="đường dẫn phải bắt đầu bằng http:// hoặc https://"
+            ),
+        ],
+    )
 
     @validates_schema
     def numbers_fit(self, data, **kwargs):

@@ -5,7 +5,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from wtforms import DecimalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from aggregation import criteria_sets, numbers
@@ -118,6 +126,12 @@ def criteria_options() -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.name} ({s.id})") for s in criteria_sets().values()]
 
 
+SIGNER_CHOICES = [
+    SelectChoice("chu_tich", "CHỦ TỊCH"),
+    SelectChoice("pho_chu_tich", "KT. CHỦ TỊCH — PHÓ CHỦ TỊCH"),
+]
+
+
 class SettingsForm(VnForm):
     criteria_ids = CheckboxesField("Bộ tiêu chí xã áp dụng", choices=[])
     working_age_rule = RadioField(
@@ -156,6 +170,35 @@ class SettingsForm(VnForm):
         ],
     )
 
+    # What the commune's documents print (the header, the number, who signs)
+    parent_authority = StringField(
+        "Cơ quan cấp trên (dòng trên UBND xã)",
+        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+    document_number = StringField(
+        "Số văn bản (sau “Số:”)",
+        validators=[Length(max=60, message="Tối đa 60 ký tự.")],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+    signer_title = RadioField(
+        "Người ký",
+        choices=SIGNER_CHOICES,
+        default="chu_tich",
+        validate_choice=False,
+        validators=[AnyOf([c.value for c in SIGNER_CHOICES], PICK_ONE)],
+    )
+    signer_name = StringField(
+        "Họ tên người ký",
+        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+    preparer_name = StringField(
+        "Họ tên người lập biểu",
+        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+
     def validate_criteria_ids(self, field):
         if not field.data:
             raise ValidationError("Chọn ít nhất một bộ tiêu chí.")
@@ -171,6 +214,11 @@ class SettingsForm(VnForm):
             "adult_age": self.adult_age.data,
             "count_tam_vang": self.count_tam_vang.data,
             "decimals": self.decimals.data,
+            "parent_authority": self.parent_authority.data or "",
+            "document_number": self.document_number.data or "",
+            "signer_title": self.signer_title.data or "chu_tich",
+            "signer_name": self.signer_name.data or "",
+            "preparer_name": self.preparer_name.data or "",
         } | ({"retention_years": self.retention_years.data} if self.retention_years.data else {})
 
 
@@ -255,6 +303,18 @@ class ManualResultForm(VnForm):
     evidence_note = TextAreaField(
         "Tài liệu minh chứng, ghi chú", validators=[Length(max=5000, message="Tối đa 5.000 ký tự.")]
     )
+    evidence_link = StringField(
+        "Đường dẫn minh chứng (nếu có)",
+        validators=[
+            Length(max=500, message="Tối đa 500 ký tự."),
+            Regexp(
+                r"^(|https?://\S+)$",
+                message="Đường dẫn phải bắt đầu bằng http:// hoặc https://, không có khoảng trắng.",
+            ),
+        ],
+        filters=[lambda value: (value or "").strip()],
+        render_kw={"inputmode": "url", "autocomplete": "off"},
+    )
 
     def validate_denominator(self, field):
         num, den = self.numerator.data, field.data
@@ -273,6 +333,7 @@ class ManualResultForm(VnForm):
             "denominator": self.denominator.data,
             "evaluation": self.evaluation.data or None,
             "evidence_note": (self.evidence_note.data or "").strip(),
+            "evidence_link": self.evidence_link.data or "",
         }
 
 
@@ -291,5 +352,6 @@ def manual_form(prefix: str, result, submitted: bool) -> ManualResultForm:
             "denominator": result.denominator,
             "evaluation": EVALUATION_OF[result.passed],
             "evidence_note": result.manual.evidence_note,
+            "evidence_link": result.manual.evidence_link,
         }
     return ManualResultForm(formdata=None, prefix=prefix, data=data)

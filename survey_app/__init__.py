@@ -51,6 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     def index():
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login"))
+        from survey_app.accounts.models import STAFF
+
+        if current_user.role in STAFF:  # commune staff start from the commune's figures
+            return redirect(url_for("reports.commune_dashboard"))
         return redirect(url_for("households.my_villages"))
 
     @app.get("/healthz")
@@ -76,6 +80,7 @@ def _optional_blueprints():
     from survey_app.assistance import views as assistance_views
     from survey_app.auditing import views as audit_views
     from survey_app.backup import views as backup_views
+    from survey_app.board import views as board_views
     from survey_app.devices import views as device_views
     from survey_app.duplicates import views as duplicate_views
     from survey_app.exports import views as export_views
@@ -96,6 +101,7 @@ def _optional_blueprints():
         operation_views,
         duplicate_views,
         backup_views,
+        board_views,
         report_views,
         export_views,
         sync_views,

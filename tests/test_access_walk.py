@@ -25,6 +25,7 @@ from survey_app.exports import services as export_services
 from survey_app.extensions import db
 from tests import builders
 from tests.assistance.support import walk_training_class
+from tests.board.support import walk_board
 from tests.devices import support as devices
 from tests.exports.support import walk_export_job
 from tests.frozen.support import walk_frozen_report
@@ -123,6 +124,10 @@ EXPECTED: dict[str, Check] = {
     "duplicates.not_duplicates": Check("officer_record", first_token=_first, second_token=_second),
     "operations.undo": Check("officer_record", token=walk_operation),
     "backup.download": Check("officer"),
+    "board.page": Check("public", token=walk_board),
+    "board.zalo_card": Check("public", token=walk_board),
+    "board.poster": Check("public", token=walk_board),
+    "board.switch": Check("officer_record"),
     "admin.villages": Check("officer"),
     "admin.village": Check("officer_record"),
     "admin.village_rename": Check("officer_record"),
@@ -272,6 +277,7 @@ class Walk:
         walk_training_class(world)  # before the snapshot, so each restore keeps the class
         walk_round(world)  # likewise the open survey round
         walk_operation(world)  # and an import that may be undone
+        walk_board(world)  # and Thôn 1's public notice board
         walk_import_job(world)  # and an upload that may be confirmed or cancelled
         devices.walk_signin_code(world)
         devices.walk_device(world)

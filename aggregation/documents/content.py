@@ -11,7 +11,7 @@ from aggregation.criteria import CriteriaError, get_criteria
 from aggregation.documents.errors import ExportError
 from aggregation.documents.lists import EvidenceList, evidence_lists
 from aggregation.documents.summary import SummaryRow, summary_rows
-from aggregation.engine import compute
+from aggregation.engine import compute, load_settings
 from aggregation.results import Report
 from survey_app.places.models import Commune, Village
 from survey_app.timeutil import vn_today
@@ -50,7 +50,20 @@ class Heading:
     preparer: str = "Người lập biểu"
     preparer_hint: str = "(Ký, ghi rõ họ tên)"
     signer_for: str = "TM. ỦY BAN NHÂN DÂN"
-    signer: str = "CHỦ TỊCH"
+    signer: str = "CHỦ TỊCH"  # or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    parent: str = ""  # the authority above the commune, "UBND HUYỆN HOẰNG HÓA" (settings)
+    number: str = "Số:        /BC-UBND"  # the report's number (settings), blank to fill by hand
+    signer_name: str = ""  # printed under the signature space (settings)
+    preparer_name: str = ""
+
+    @property
+    def left_lines(self) -> list[str]:
+        """The left header block: the authority above (if set), the commune's, the number."""
+        return [line for line in (self.parent, self.authority, self.number) if line]
+
+    @property
+    def signer_lines(self) -> list[str]:
+        return [self.signer_for, *self.signer.split("\n")]
 
 
 @dataclass
@@ -88,7 +101,7 @@ def build(session, request: ExportRequest) -> ExportContent:
         at=request.data_at, manual=request.manual,
     )  # fmt: skip
     codes = _codes(criteria, request.codes)
-    heading = _heading(request, report)
+    heading = _heading(session, request, report)
     lists = evidence_lists(session, request, report, codes)
     appendices = {item.code: item.appendix for item in lists if item.which == "numerator"}
     village_id = request.village.id if request.village is not None else None
@@ -116,7 +129,7 @@ def _codes(criteria, wanted: tuple[str, ...]) -> list[str]:
     return [code for code in data if code in wanted]
 
 
-def _heading(request: ExportRequest, report: Report) -> Heading:
+def _heading(session, request: ExportRequest, report: Report) -> Heading:
     commune = request.commune
     issued = request.issued_on or vn_today()
     scope = f"Xã {commune.name}, tỉnh {commune.province.name}"
@@ -124,9 +137,17 @@ def _heading(request: ExportRequest, report: Report) -> Heading:
         named = {v.id: v.name for v in report.villages}.get(request.village.id)
         name = named or request.village.name
         scope = f"{name}, xã {commune.name}, tỉnh {commune.province.name}"
+    settings = request.settings or load_settings(session, [commune])[commune.id]
+    number = (getattr(settings, "document_number", "") or "").strip()
+    deputy = getattr(settings, "signer_title", "chu_tich") == "pho_chu_tich"
     return Heading(
         authority=f"UBND XÃ {commune.name.upper()}",
         place_date=f"{commune.name}, ngày ..... tháng ..... năm {issued.year}",
         scope=scope,
         as_of_line=f"Số liệu đến ngày {report.as_of:%d/%m/%Y}",
+        parent=(getattr(settings, "parent_authority", "") or "").strip().upper(),
+        number=f"Số: {number}" if number else Heading.number,
+        signer="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH" if deputy else "CHỦ TỊCH",
+        signer_name=(getattr(settings, "signer_name", "") or "").strip(),
+        preparer_name=(getattr(settings, "preparer_name", "") or "").strip(),
     )

@@ -13,6 +13,7 @@ from docx.shared import Cm, Pt
 from aggregation import numbers
 from aggregation.documents import summary as summary_table
 from aggregation.documents import wording
+from survey_app import timeutil
 
 FONT = "Times New Roman"
 
@@ -29,7 +30,46 @@ def write_docx(session, content, out, tick) -> None:
         _group(doc, tt, name, items, village_id, village.name if village else None)
     _signature(doc, content.heading)
     _appendix(doc, content)
+    _properties(doc, content)
+    _page_numbers(doc.sections[0])  # later sections link to this footer
     doc.save(out)
+
+
+def _properties(doc, content) -> None:
+    """Metadata a reader's word processor shows: who wrote it, what it is, when (not the library's
+    template, which says "python-docx", 2013)."""
+    now = timeutil.utcnow()
+    props = doc.core_properties
+    props.author = props.last_modified_by = content.heading.authority
+    props.title = f"Báo cáo kết quả thực hiện chỉ tiêu năm {content.report.year}"
+    props.subject = f"{content.report.criteria.name} — {content.heading.scope}"
+    props.comments = content.heading.as_of_line
+    props.keywords = "chuyển đổi số"
+    props.category = "Báo cáo"
+    props.created = props.modified = now
+    props.revision = 1
+
+
+def _page_numbers(section) -> None:
+    """A centred page number ("Trang N") in the footer: a PAGE field Word fills in."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Trang ").font.size = Pt(11)
+    run = paragraph.add_run()
+    run.font.size = Pt(11)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
+                       ("end", None)):  # fmt: skip
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
 
 
 def _base_style(doc) -> None:
@@ -64,7 +104,7 @@ def _heading(doc, content) -> None:
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.paragraphs[0].text = ""
-    _cell_lines(left, [(head.authority, True, False)])
+    _cell_lines(left, [(line, line == head.authority, False) for line in head.left_lines])
     lines = [(head.nation, True, False), (head.motto, True, False), (head.place_date, False, True)]
     _cell_lines(right, lines)
     report = content.report
@@ -126,7 +166,10 @@ def _signature(doc, head) -> None:
     left, right = table.rows[0].cells
     recipients = [("Nơi nhận:", True, True), ("- Như trên;", False, False)]
     _cell_lines(left, [*recipients, ("- Lưu: VT.", False, False)])
-    _cell_lines(right, [(head.signer_for, True, False), (head.signer, True, False)])
+    signer = [(line, True, False) for line in head.signer_lines]
+    if head.signer_name:
+        signer += [("", False, False)] * 3 + [(head.signer_name, True, False)]
+    _cell_lines(right, signer)
 
 
 def _appendix(doc, content) -> None:

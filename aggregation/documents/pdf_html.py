@@ -27,9 +27,13 @@ def heading(head, titles) -> str:
         f'<p class="{"title" if i < 2 else "sub"}">{escape(text)}</p>'
         for i, text in enumerate(titles)
     )
+    left = "".join(
+        f"<b>{escape(line)}</b>" if line == head.authority else f"<span>{escape(line)}</span>"
+        for line in head.left_lines
+    )
     return (
         '<table class="head"><tr>'
-        f'<td class="left"><b>{escape(head.authority)}</b></td>'
+        f'<td class="left">{left}</td>'
         f'<td class="right"><b>{escape(head.nation)}</b>'
         f'<b class="motto">{escape(head.motto)}</b>'
         f"<i>{escape(head.place_date)}</i></td>"
@@ -41,8 +45,10 @@ def signatures(head, cols: int) -> str:
     """The signature block as the table's last row, so it never sits alone on a page."""
     return (
         f'<tr class="signrow"><td colspan="{cols}"><table class="sign"><tr>'
-        f"<td><b>{escape(head.preparer)}</b><i>{escape(head.preparer_hint)}</i></td>"
-        f"<td><b>{escape(head.signer_for)}</b><b>{escape(head.signer)}</b></td>"
+        f"<td><b>{escape(head.preparer)}</b><i>{escape(head.preparer_hint)}</i>"
+        f'<span class="signname">{escape(head.preparer_name)}</span></td>'
+        f"<td>{''.join(f'<b>{escape(line)}</b>' for line in head.signer_lines)}"
+        f'<span class="signname">{escape(head.signer_name)}</span></td>'
         "</tr></table></td></tr>"
     )
 
@@ -107,7 +113,7 @@ def footers(pages: int, label: str) -> str:
     css = (
         "@page { size: A4 landscape; margin: 12mm 10mm 14mm;"
         f' @bottom-center {{ content: "{text} — Trang " counter(page) "/" counter(pages);'
-        ' font: 8pt "DejaVu Sans", "Noto Sans", sans-serif; } }'
+        ' font: 9pt "Times New Roman", "Liberation Serif", "DejaVu Serif", serif; } }'
         " div + div { break-before: page; }"
     )
     body = "<div></div>" * pages

@@ -63,15 +63,23 @@ def summary_rows(report: Report, appendices: dict[str, str], village_id=None) ->
 
 
 def groups(report: Report) -> list[tuple[str, str, list[IndicatorResult]]]:
-    """Indicators grouped by the part of the code before the first dot ("3.4" → "3")."""
+    """Indicators grouped by the part of the code before the first dot ("3.4" → "3"), in the
+    order the set lists its groups (PHỤ LỤC 01's), named as the set names them."""
     order: dict[str, list[IndicatorResult]] = {}
+    criteria = report.criteria
+    for code, _name in criteria.groups:
+        order[code] = []
     for item in report.indicators:
         prefix = item.code.split(".")[0] if "." in item.code else ""
         order.setdefault(prefix, []).append(item)
-    title = _group_title(report.criteria.name)
-    if len(order) == 1:
+    order = {code: items for code, items in order.items() if items}
+    title = _group_title(criteria.name)
+    if len(order) == 1 and not criteria.groups:
         return [(tt, title, items) for tt, items in order.items()]
-    return [(tt, f"Nhóm chỉ tiêu {tt}" if tt else title, items) for tt, items in order.items()]
+    return [
+        (tt, criteria.group_name(tt) or (f"Nhóm chỉ tiêu {tt}" if tt else title), items)
+        for tt, items in order.items()
+    ]
 
 
 def _group_title(name: str) -> str:
@@ -97,10 +105,10 @@ def _group_row(tt: str, name: str, ratios) -> SummaryRow:
 
 def _indicator_row(item: IndicatorResult, ratio, appendix: str) -> SummaryRow:
     ind = item.indicator
-    target = item.target_display or ("Đạt" if ind.unit != "%" else "")
+    target = item.target_display or ("Đạt" if ind.unit == "Đạt/Không đạt" else "")
     if ind.is_manual:
         entry = item.manual
-        evidence = entry.evidence_note if entry else ""
+        evidence = (entry.evidence_link or entry.evidence_note) if entry else ""
         note = "Nhập tay"
     else:
         evidence = appendix

@@ -46,7 +46,7 @@ def unknown_sentence(unknown: int | None, unit: str) -> str:
         return ""
     return (
         f"Ghi chú: còn {numbers.format_int(unknown)} {unit} chưa có thông tin về chỉ tiêu này "
-        "(chưa tính vào kết quả)."
+        "(vẫn tính vào tổng số, chưa tính là đạt)."
     )
 
 
@@ -63,4 +63,5 @@ def manual_sentence(item) -> str:
 def requirement_sentence(item) -> str:
     """'- Yêu cầu: <tên chỉ tiêu> ≥ 65%' as the reports open each indicator."""
     target = f" {item.target_display}" if item.target_display else ""
-    return f"- Yêu cầu: {item.indicator.name}{target}."
+    own = " (chỉ tiêu do xã đặt)" if item.target and item.target_overridden else ""
+    return f"- Yêu cầu: {item.indicator.name}{target}{own}."

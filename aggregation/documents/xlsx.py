@@ -93,16 +93,19 @@ def _header(sheet, rows: RowWriter, content, titles, widths, styles: Styles) -> 
     """Columns, the heading block and the titles; returns the row the table header goes on."""
     for i, width in enumerate(widths):
         sheet.column_dimensions[_letter(i)].width = width
-    header_row = 3 + 1 + len(titles) + 1 + 1
+    header_row = max(3, len(content.heading.left_lines)) + 1 + len(titles) + 1 + 1
     _page_setup(sheet, header_row)  # before any row: panes and sheet properties come first
     head = content.heading
     (l1, l2), (r1, r2) = _spans(widths)
     left_w, right_w = sum(widths[l1 - 1 : l2]), sum(widths[r1 - 1 : r2])
-    for left, right, right_style in (
-        (head.authority, head.nation, styles.heading),
-        ("", head.motto, styles.heading),
-        ("", head.place_date, styles.italic),
-    ):
+    right_lines = [
+        (head.nation, styles.heading), (head.motto, styles.heading),
+        (head.place_date, styles.italic),
+    ]  # fmt: skip
+    left_lines = head.left_lines
+    for index in range(max(len(left_lines), len(right_lines))):
+        left = left_lines[index] if index < len(left_lines) else ""
+        right, right_style = right_lines[index] if index < len(right_lines) else ("", styles.plain)
         values = [None] * len(widths)
         values[l1 - 1], values[r1 - 1] = left, right
         cells = [styles.plain] * len(widths)
@@ -135,10 +138,16 @@ def _signatures(rows: RowWriter, content, widths, styles: Styles) -> None:
     head = content.heading
     (l1, l2), (r1, r2) = _spans(widths)
     rows.blank()
-    for left, right, left_style in (
-        (head.preparer, head.signer_for, styles.heading),
-        (head.preparer_hint, head.signer, styles.sign_hint),
-    ):
+    signer = head.signer_lines
+    lines = [
+        (head.preparer, signer[0], styles.heading),
+        (head.preparer_hint, signer[1], styles.sign_hint),
+    ]
+    lines += [("", extra, styles.plain) for extra in signer[2:]]
+    if head.preparer_name or head.signer_name:  # the names under the signatures' space
+        names = (head.preparer_name, head.signer_name, styles.heading)
+        lines += [("", "", styles.plain)] * 3 + [names]
+    for left, right, left_style in lines:
         values = [None] * len(widths)
         values[l1 - 1], values[r1 - 1] = left, right
         cells = [styles.plain] * len(widths)

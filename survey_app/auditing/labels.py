@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "restore_value": "Khôi phục giá trị cũ",
     "backup_download": "Tải tệp sao lưu của xã",
     "undo": "Hoàn tác",
+    "board_on": "Bật bảng tin công khai",
+    "board_off": "Tắt bảng tin công khai",
     "remove": "Xóa khỏi số liệu (giữ lịch sử)",
     "restore_removed": "Khôi phục (đã xóa)",
     "merge_people": "Gộp người trùng",

@@ -158,6 +158,7 @@ def _manual_snapshot(commune: Commune, criteria_id: str, year: int) -> dict:
             "percent": str(row.percent) if row.percent is not None else None,
             "passed": row.passed,
             "evidence_note": row.evidence_note,
+            "evidence_link": row.evidence_link,
             "updated_by": row.updated_by.display_name if row.updated_by else "",
             "updated_at": row.updated_at.isoformat() if row.updated_at else None,
         }

@@ -10,7 +10,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from household_forms.import_template import COLUMNS, HOUSEHOLD
 from survey_app.imports.parsing import ERRORS_HEADER
 
-VALIDATED_ROWS = 5000  # dropdowns cover this many data rows
+VALIDATED_ROWS = 5000  # dropdowns (and text cells) cover this many data rows
+TEXT_KEYS = ("ma_ho", "so_dien_thoai", "ngay_sinh")
+# Widths (characters) that fit what is typed: names and addresses wide, answers narrow.
+WIDTHS = {
+    "thon": 16, "ma_ho": 11, "chu_ho": 24, "dia_chi": 28, "so_dien_thoai": 14,
+    "ho_ten": 26, "ngay_sinh": 12, "gioi_tinh": 9, "quan_he": 14, "cu_tru": 14, "vneid": 16,
+}  # fmt: skip
 SAMPLE = (
     {
         "thon": "Thôn 1",
@@ -87,12 +93,16 @@ def _header(sheet) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         if column.level == HOUSEHOLD:
             cell.fill = household_fill
-        width = max(len(column.header), 10) + 2
-        sheet.column_dimensions[get_column_letter(index)].width = min(width, 30)
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column.key, 12)
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):  # text, so "001" and dates stay as typed
-        if column.key in ("ma_ho", "so_dien_thoai", "ngay_sinh"):
-            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
+    # Text cells, so Excel keeps "0912345678", "001" and "12/03/1968" as typed instead of making
+    # a number or a date serial of them: the column's style and every row a commune fills.
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.key in TEXT_KEYS:
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, VALIDATED_ROWS + 2):
+                sheet[f"{letter}{row}"].number_format = "@"
 
 
 def _validations(sheet) -> None:

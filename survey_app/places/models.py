@@ -1,8 +1,9 @@
 """Province → Commune (xã/phường/đặc khu) → Village (thôn/tổ dân phố). No district level."""
 
 from datetime import datetime
+from typing import Optional
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey_app.extensions import db
@@ -55,6 +56,10 @@ class Village(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The public notice board (survey_app/board): shown only while the commune has it on; its
+    # address carries its own token (made the first time it is switched on), not the village's.
+    board_public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    board_token: Mapped[Optional[str]] = mapped_column(String(32), unique=True, index=True)
 
     commune: Mapped[Commune] = relationship(back_populates="villages")
 

@@ -54,6 +54,15 @@ class CommuneSettings(db.Model):
     retention_years: Mapped[int] = mapped_column(
         default=DEFAULT_RETENTION_YEARS, server_default=str(DEFAULT_RETENTION_YEARS)
     )
+    # What the commune's documents print (docs/reports.md): the authority above the commune
+    # ("UBND HUYỆN HOẰNG HÓA"), the report's number ("125/BC-UBND"), who signs and as what.
+    parent_authority: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    document_number: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(
+        String(20), default="chu_tich", server_default="chu_tich"
+    )
+    preparer_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -73,6 +82,11 @@ class CommuneSettings(db.Model):
             count_tam_vang=True,
             decimals=2,
             retention_years=DEFAULT_RETENTION_YEARS,
+            parent_authority="",
+            document_number="",
+            signer_title="chu_tich",
+            signer_name="",
+            preparer_name="",
         )
 
     def target_override(self, criteria_id: str, code: str, year: int) -> Decimal | None:
@@ -102,6 +116,9 @@ class ManualIndicatorResult(db.Model):
     percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     evaluation: Mapped[str | None] = mapped_column(String(10))  # 'dat' | 'khong_dat'
     evidence_note: Mapped[str] = mapped_column(Text, default="")
+    # A link to the evidence (the commune's web page, a product on a marketplace), printed in
+    # PHỤ LỤC 01's "Tài liệu minh chứng" column.
+    evidence_link: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -19,6 +19,7 @@ from survey_app.timeutil import utcnow
 SETTING_FIELDS = (
     *("criteria_ids", "working_age_rule", "adult_age", "count_tam_vang", "decimals"),
     "retention_years",
+    *("parent_authority", "document_number", "signer_title", "signer_name", "preparer_name"),
 )
 
 

@@ -123,7 +123,7 @@ def reference_json(case) -> dict:
         if ind.is_manual:
             item.update(numerator=None, denominator=None, unknown=None, percent=None,
                         passed=None, display="Chưa nhập", villages=[], result_text="",
-                        evidence_note="")  # fmt: skip
+                        evidence_note="", evidence_link="")  # fmt: skip
             items.append(item)
             continue
         total, rows = [0, 0, 0], []

@@ -30,7 +30,17 @@ def test_the_four_sets_of_domain_md():
     sets = criteria_sets()
     assert {"thanh-hoa-1829", "thon-thong-minh", "ntm-kieu-mau-cds", "ha-nam-ntm"} <= set(sets)
     th = sets["thanh-hoa-1829"]
-    assert [i.code for i in th.indicators] == [f"3.{n}" for n in range(1, 13)]
+    # group 3 first (the `indicators` JSON keeps 3.1 … 3.12 first), then groups 1, 2, 4: manual
+    codes = [i.code for i in th.indicators]
+    assert codes[:12] == [f"3.{n}" for n in range(1, 13)]
+    assert codes[12:] == [f"1.{n}" for n in range(1, 12)] + [f"2.{n}" for n in range(1, 7)] + [
+        f"4.{n}" for n in range(1, 9)
+    ]
+    assert all(th.indicator(code).is_manual for code in codes[12:])
+    assert th.groups == (("1", "Chính quyền số"), ("2", "Kinh tế số"), ("3", "Xã hội số"),
+                         ("4", "Hạ tầng số"))  # fmt: skip
+    assert (th.indicator("4.5").unit, th.indicator("4.5").target_text) == ("Điểm phát", "Có")
+    assert (th.indicator("1.6").unit, th.indicator("1.6").target) == ("%", Decimal("70"))
     assert th.source_date == "2023-05-30" and "1829/QĐ-UBND" in th.source
     assert [i.code for i in sets["thon-thong-minh"].indicators] == [str(n) for n in range(1, 11)]
     assert [i.code for i in sets["ntm-kieu-mau-cds"].indicators] == [f"2.{n}" for n in range(1, 10)]

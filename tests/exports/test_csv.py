@@ -41,7 +41,8 @@ def test_several_lists_make_a_zip(ex_world, export_bytes):
     assert "phu-luc-3.4.csv" in names and "phu-luc-3.4-chua-dat.csv" in names
     assert len(names) == 1 + 2 * 10
     summary = _rows(archive.read("tong-hop.csv"))
-    assert summary[0][:2] == ["TT", "Tên chỉ tiêu"] and summary[1][:2] == ["3", "Xã hội số"]
+    assert summary[0][:2] == ["TT", "Tên chỉ tiêu"] and summary[1][:2] == ["1", "Chính quyền số"]
+    assert ["3", "Xã hội số"] in [row[:2] for row in summary]
     households = _rows(archive.read("phu-luc-3.12.csv"))
     assert households[0][:3] == ["STT", "Mã hộ", "Chủ hộ"]
     assert sorted((r[1],) for r in households[1:-1]) == expected(ex_world.commune, "3.12")[0]

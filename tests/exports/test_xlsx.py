@@ -88,14 +88,23 @@ def test_summary_sheet_in_phu_luc_01_layout(ex_world, export_bytes):
     assert "CHI TIẾT TỰ ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN TIÊU CHÍ CHUYỂN ĐỔI SỐ" in [r[0] for r in rows]
     assert rows[head] == HEADERS
     _check_print_settings(sheet, head + 1)
-    group = rows[head + 1]
-    passed = sum(1 for item in report.indicators if item.passed)
-    assert group[:2] == ("3", "Xã hội số") and group[4] == f"{passed}/12 chỉ tiêu đạt"
-    by_code = {row[0]: row for row in rows[head + 2 : head + 14]}
-    assert list(by_code) == [f"3.{n}" for n in range(1, 13)]
+    # the four groups of QĐ 1829 in the order the commune files them, each row under its group
+    table = [row for row in rows[head + 1 :] if row[0] and row[1]][:41]
+    groups = [row[:2] for row in table if "." not in row[0]]
+    assert groups == [("1", "Chính quyền số"), ("2", "Kinh tế số"), ("3", "Xã hội số"),
+                      ("4", "Hạ tầng số")]  # fmt: skip
+    codes = [row[0] for row in table if "." in row[0]]
+    assert codes == [f"1.{n}" for n in range(1, 12)] + [f"2.{n}" for n in range(1, 7)] + [
+        f"3.{n}" for n in range(1, 13)
+    ] + [f"4.{n}" for n in range(1, 9)]
+    group3 = next(row for row in table if row[0] == "3")
+    in_group3 = [item for item in report.indicators if item.code.startswith("3.")]
+    passed = sum(1 for item in in_group3 if item.passed)
+    assert group3[4] == f"{passed}/12 chỉ tiêu đạt"
+    by_code = {row[0]: row for row in table}
     for item in report.indicators:
         row = by_code[item.code]
-        assert row[1] == item.indicator.name and row[3] == item.target_display
+        assert row[1] == item.indicator.name and (row[3] or "") == item.target_display
         assert row[4] == item.display and (row[5] or "") == item.evaluation
     assert by_code["3.4"][6] == "Phụ lục 3.4" and by_code["3.4"][2] == "%"
     assert by_code["3.7"][4:7] == ("3/3 trường", "Đạt", "Báo cáo số 12")

@@ -74,6 +74,7 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     | {f"chon-{name}": ["first", "second"] for name in DUPLICATE_FIELDS},
     "duplicates.not_duplicates": EmptyForm,
     "backup.download": EmptyForm,
+    "board.switch": {"bat": ["0", "1"]},
     "frozen.freeze": FreezeForm,
     "rounds.index": RoundForm,
     "rounds.close": EmptyForm,

@@ -127,7 +127,12 @@ def test_template_download_has_the_exact_headers(client, auth, world):
     assert lists[letter["vneid"]] == '"Không,Chưa kích hoạt,Mức 1,Mức 2"'
     assert lists[letter["gioi_tinh"]] == '"Nam,Nữ"'
     assert lists[letter["cu_tru"]] == '"Có mặt,Tạm vắng,Đã chuyển đi,Đã mất"'
-    assert sheet.column_dimensions[letter["ho_ten"]].width >= 10
+    assert sheet.column_dimensions[letter["ho_ten"]].width >= 24
+    assert sheet.column_dimensions[letter["dia_chi"]].width >= 24
+    assert sheet.column_dimensions[letter["gioi_tinh"]].width < 12
+    for key in ("so_dien_thoai", "ngay_sinh", "ma_ho"):  # text: Excel keeps 0912…, 12/03/1968
+        assert sheet[f"{letter[key]}2"].number_format == "@"
+        assert sheet[f"{letter[key]}5000"].number_format == "@"
 
 
 def test_the_template_reads_cleanly_and_its_sample_is_never_imported(client, auth, world):
