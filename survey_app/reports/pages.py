@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aggregation import criteria_sets, evidence_statement, numbers
 from aggregation.criteria import CHOICE_FIELDS, Indicator
@@ -223,3 +223,39 @@ def still_needed(ratio, target, comparator: str) -> int | None:
     goal = Fraction(Decimal(str(target))) * den / 100
     need = math.floor(goal) + 1 if comparator == ">" else math.ceil(goal)
     return max(min(need, den) - num, 0) or None
+
+
+def worst_first(rows: list) -> list:
+    """(indicator, village row) pairs: those missing their target first, the furthest from it
+    first (by percentage points), then those without data, then those met."""
+
+    def key(pair):
+        item, row = pair
+        if row is None or not row.denominator:
+            return (1, 0, item.code)
+        if row.passed:
+            return (2, 0, item.code)
+        gap = float(item.target or 0) - float(row.percent or 0)
+        return (0, -gap, item.code)
+
+    return sorted(rows, key=key)
+
+
+def village_volunteers(village) -> list[tuple[str, int]]:
+    """(name, households of the village they surveyed) for each volunteer and head assigned to
+    the village, most first: the village head sees who is behind."""
+    people = db.session.scalars(
+        select(User)
+        .join(user_village, user_village.c.user_id == User.id)
+        .where(user_village.c.village_id == village.id, User.role.in_((VOLUNTEER, VILLAGE_HEAD)))
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(Household.surveyed_by_id, func.count())
+            .where(Household.village_id == village.id, Household.removed_at.is_(None))
+            .where(Household.surveyed_at.is_not(None))
+            .group_by(Household.surveyed_by_id)
+        ).all()
+    )
+    rows = [(user.display_name, counts.get(user.id, 0)) for user in people]
+    return sorted(rows, key=lambda row: (-row[1], row[0]))

@@ -100,13 +100,13 @@ def village_dashboard(village_token):
     village = get_village_or_404(village_token)
     settings, picker = _choice(village.commune)
     report, round_view = _compute(village.commune, settings, picker)
-    rows = [
-        (item, item.village(village.id))
-        for item in report.indicators
-        if not item.indicator.is_manual
-    ]
+    rows = pages.worst_first(
+        [(item, item.village(village.id)) for item in report.indicators
+         if not item.indicator.is_manual]
+    )  # fmt: skip
     return render_template(
         "reports/village.html",
+        volunteers=pages.village_volunteers(village),
         village=village,
         report=report,
         picker=picker,
