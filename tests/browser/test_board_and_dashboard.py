@@ -5,6 +5,7 @@ somewhere, the team's progress; axe finds nothing serious."""
 from datetime import date
 
 from survey_app.extensions import db
+from survey_app.timeutil import utcnow
 from tests import builders
 from tests.browser.conftest import login, run_axe, screenshot
 
@@ -15,17 +16,11 @@ def _village(world):
     for n in range(12):
         household = builders.make_household(world.thon1, f"DB-{n}", f"Hộ {n}")
         if n < 9:
-            household.surveyed_by_id, household.surveyed_at = world.vol1.id, builders_now()
-        builders.make_person(household, f"Người {n}", date(1980, 1, 1),
-                             dt_thong_minh=n < 10, tk_thanh_toan=n < 3, chu_ky_so=n < 1)  # fmt: skip
+            household.surveyed_by_id, household.surveyed_at = world.vol1.id, utcnow()
+        answers = {"dt_thong_minh": n < 10, "tk_thanh_toan": n < 3, "chu_ky_so": n < 1}
+        builders.make_person(household, f"Người {n}", date(1980, 1, 1), **answers)
     world.thon1.board_public, world.thon1.board_token = True, "bangtinthon1xxxxxxxxxxxxxxxxxxx"
     db.session.commit()
-
-
-def builders_now():
-    from survey_app.timeutil import utcnow
-
-    return utcnow()
 
 
 def _no_number_breaks(page) -> bool:
