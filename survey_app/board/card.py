@@ -60,7 +60,7 @@ def card_png(board: Board, url: str) -> bytes:
         y += 34 * len(wrapped) + 22
     qr = qr_code(url, box_size=7).make_image().convert("RGB")
     side = 300
-    qr = qr.resize((side, side), Image.NEAREST)
+    qr = qr.resize((side, side), Image.Resampling.NEAREST)
     image.paste(qr, (WIDTH - MARGIN - side, HEIGHT - MARGIN - side))
     note = _font(28)
     draw.text((MARGIN, HEIGHT - MARGIN - 150), "Quét mã để xem bảng tin", font=note, fill=INK)

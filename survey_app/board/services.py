@@ -74,14 +74,15 @@ def figures(village: Village) -> Board:
     report = compute(db.session, commune, criteria_id, year, settings=settings)
     lines = []
     for item in report.indicators:
-        if item.indicator.is_manual:
+        indicator = item.indicator
+        if indicator is None or indicator.is_manual:
             continue
         row = item.village(village.id)
         shown = row is not None and (row.denominator or 0) >= MIN_GROUP
         lines.append(
             Line(
                 code=item.code,
-                name=item.indicator.name,
+                name=indicator.name,
                 target=item.target_display,
                 percent=numbers.format_percent(row.percent) if shown and row else None,
                 evaluation=row.evaluation if shown and row else "",
