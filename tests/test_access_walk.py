@@ -154,6 +154,7 @@ EXPECTED: dict[str, Check] = {
     "reports.village_trends": Check("own_village"),
     "reports.commune_trends": Check("officer_record"),
     "reports.support_list": Check("own_village"),
+    "reports.priority": Check("own_village"),
     "reports.settings": Check("officer_record"),
     "reports.targets": Check("officer_record"),
     "reports.manual": Check("officer_record"),

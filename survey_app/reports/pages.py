@@ -259,3 +259,74 @@ def village_volunteers(village) -> list[tuple[str, int]]:
     )
     rows = [(user.display_name, counts.get(user.id, 0)) for user in people]
     return sorted(rows, key=lambda row: (-row[1], row[0]))
+
+
+def search_groups(groups: list, query: str) -> list:
+    """The support list's households whose head, mã hộ, address or a listed member matches
+    ``query`` (diacritics, case and spacing ignored)."""
+    from survey_app.text import fold
+
+    words = fold(query).split()
+
+    def hit(group) -> bool:
+        household = group.household
+        texts = [household.chu_ho, household.ma_ho, household.dia_chi or ""]
+        texts += [getattr(entry.record, "ho_ten", "") for entry in group.items]
+        folded = " ".join(fold(text) for text in texts)
+        return all(word in folded for word in words)
+
+    return [group for group in groups if hit(group)]
+
+
+def page_of(groups: list, page: int, size: int | None) -> tuple[list, int]:
+    """(the households of page ``page``, how many pages): whole households, about ``size``
+    rows a page; everything on one page when ``size`` is None."""
+    if size is None:
+        return groups, 1
+    pages_, current, rows = [], [], 0
+    for group in groups:
+        if current and rows + len(group.items) > size:
+            pages_.append(current)
+            current, rows = [], 0
+        current.append(group)
+        rows += len(group.items)
+    pages_.append(current)
+    page = min(max(page, 1), len(pages_))
+    return pages_[page - 1], len(pages_)
+
+
+def first_number(found: list, shown: list) -> int:
+    """The STT of the first row shown (rows are numbered over the whole list)."""
+    before = 0
+    for group in found:
+        if shown and group is shown[0]:
+            break
+        before += len(group.items)
+    return before + 1
+
+
+@dataclass
+class Priority:
+    """One household on the village's priority list: how many items it still needs in all."""
+
+    household: Household
+    needs: list[tuple[str, str, int]] = field(default_factory=list)  # (code, name, people)
+
+    @property
+    def total(self) -> int:
+        return sum(count for _code, _name, count in self.needs)
+
+
+def priority_list(commune, village, criteria, picker) -> list[Priority]:
+    """The village's households to visit first: those who still need the most items across all
+    the set's household targets, with what each needs (the "Cần hỗ trợ" lists, by household)."""
+    from survey_app.admin.services import natural_key
+
+    by_household: dict[int, Priority] = {}
+    for indicator in criteria.indicators:
+        if indicator.is_manual:
+            continue
+        for group in support_groups(commune, village, indicator, criteria.id, picker):
+            entry = by_household.setdefault(group.household.id, Priority(group.household))
+            entry.needs.append((indicator.code, indicator.name, len(group.items)))
+    return sorted(by_household.values(), key=lambda p: (-p.total, natural_key(p.household.ma_ho)))

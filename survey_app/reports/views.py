@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers, trends
 from aggregation.counting import Coverage
+from household_forms.query import int_arg
 from household_forms.reports import (
     SettingsForm,
     criteria_options,
@@ -91,6 +92,9 @@ class RoundView:
     confirmed_only: bool
 
 
+SUPPORT_PAGE = 100  # rows of the "Cần hỗ trợ" list a screen shows (printing shows them all)
+
+
 # ---- village dashboard and "Cần hỗ trợ" ------------------------------------------------------
 
 
@@ -146,16 +150,44 @@ def support_list(village_token, criteria_id, code):
     item = _compute(village.commune, settings, picker)[0].indicator(code)
     ratio = item.village(village.id)
     groups = pages.support_groups(village.commune, village, indicator, criteria_id, picker)
+    query = request.args.get("q", "").strip()[:80]
+    found = pages.search_groups(groups, query) if query else groups
+    everything = request.args.get("tat_ca") == "1"  # printing: the whole list on one page
+    page_no = int_arg(request.args, "trang", 1)
+    shown, pages_total = pages.page_of(found, page_no, None if everything else SUPPORT_PAGE)
     return render_template(
         "reports/support.html",
+        report_id=criteria_id,
         village=village,
         item=item,
         ratio=ratio,
         picker=picker,
-        groups=groups,
+        groups=shown,
+        query=query,
+        page_no=min(max(page_no, 1), pages_total),
+        pages_total=pages_total,
+        everything=everything,
+        found=sum(len(g.items) for g in found),
         count=sum(len(g.items) for g in groups),
         unknown=sum(i.unknown for g in groups for i in g.items),
         needed=ratio and pages.still_needed(ratio, item.target, indicator.comparator),
+        first_number=pages.first_number(found, shown),
+    )
+
+
+@bp.get("/thon/<village_token>/uu-tien/<criteria_id>")
+@login_required
+def priority(village_token, criteria_id):
+    """The households to visit first, with what each still needs; printable."""
+    village = get_village_or_404(village_token)
+    try:
+        criteria = get_criteria(criteria_id)
+    except CriteriaError:
+        abort(404)
+    _settings, picker = _choice(village.commune, only=criteria_id)
+    rows = pages.priority_list(village.commune, village, criteria, picker)
+    return render_template(
+        "reports/priority.html", village=village, criteria=criteria, picker=picker, rows=rows
     )
 
 

@@ -105,7 +105,7 @@ def test_support_list_is_the_complement_with_statuses(client, auth, data):
             db.session, data.commune, SET, "3.9", YEAR, village_id=data.thon1.id, which="complement"
         )  # fmt: skip
     ).all()
-    rows = [r for r in table_rows(response, "support")[1:] if len(r) == 5]
+    rows = [r for r in table_rows(response, "support")[1:] if len(r) == 7]  # + tick, notes
     for row, person in zip(rows, expected, strict=True):
         sex = "Nam" if person.gioi_tinh == "nam" else "Nữ"
         assert row[1] == f"{person.ho_ten} {person.birth_date.year} · {sex}"
@@ -118,6 +118,22 @@ def test_support_list_is_the_complement_with_statuses(client, auth, data):
         # The household opens with the way back to this list (after "Lưu" too).
         assert f'href="/ho/{person.household.token}?ve=/bao-cao/' in body
     assert "5 người chưa đạt" in text_of(response) and "3 chưa hỏi" in text_of(response)
+
+
+def test_support_list_searches_and_pages_a_big_village(client, auth, data, monkeypatch):
+    from survey_app.reports import views
+
+    auth.login("tnv1")
+    url = f"/bao-cao/thon/{data.thon1.token}/can-ho-tro/{SET}/3.9?nam={YEAR}"
+    found = text_of(client.get(url + "&q=lan"))  # no diacritics, any case
+    assert "Đỗ Thị Lan" in found and "Lê Thị Mai" not in found
+    monkeypatch.setattr(views, "SUPPORT_PAGE", 2)
+    first, second = text_of(client.get(url)), text_of(client.get(url + "&trang=2"))
+    assert "Trang 1/" in first and "Trang 2/" in second and "Cả danh sách để in" in first
+    everything = table_rows(client.get(url + "&tat_ca=1"), "support")
+    assert len([r for r in everything[1:] if len(r) == 7]) == 5  # the whole list, to print
+    numbers = [r[0] for r in table_rows(client.get(url + "&trang=2"), "support")[1:] if len(r) == 7]
+    assert numbers and numbers[0] != "1"  # numbered over the whole list
 
 
 @sqlite_only
@@ -184,3 +200,19 @@ def test_home_sends_each_role_to_its_page(client, auth, data):
     auth.login("tnv9")
     response = client.get("/bao-cao/", follow_redirects=True)
     assert "Bạn chưa được giao thôn nào" in text_of(response)
+
+
+def test_priority_list_puts_the_households_needing_most_first(client, auth, data):
+    auth.login("tnv1")
+    url = f"/bao-cao/thon/{data.thon1.token}/uu-tien/{SET}?nam={YEAR}"
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = [r for r in table_rows(response, "priority")[1:] if len(r) == 5]
+    totals = [int(r[2]) for r in rows]
+    assert rows and totals == sorted(totals, reverse=True)
+    # each total is what the "Cần hỗ trợ" lists of the set hold for that household, together
+    assert all(total > 0 for total in totals)
+    assert "Hộ cần đến trước" in text_of(client.get(f"/bao-cao/thon/{data.thon1.token}?nam={YEAR}"))
+    auth.logout()
+    auth.login("tnv2")  # not their village
+    assert client.get(url).status_code == 404
