@@ -1,7 +1,17 @@
 """The public notice board of a village (no sign-in), its Zalo card and A4 poster; and the
 officer's switch that puts it on or takes it off."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from household_forms.accounts import EmptyForm
@@ -44,7 +54,7 @@ def zalo_card(token):
 @bp.get("/bang-tin/<token>/ap-phich.pdf")
 def poster(token):
     """An A4 poster for the nhà văn hóa: the board's figures and its QR code."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     village = _village_or_404(token)
     url = services.board_url(village)
@@ -54,7 +64,8 @@ def poster(token):
         url=url,
         qr=qr_svg(url, f"Mã QR bảng tin {village.name}"),
     )
-    pdf = HTML(string=html).write_pdf()
+    css = CSS(filename=f"{current_app.static_folder}/css/poster.css")
+    pdf = HTML(string=html).write_pdf(stylesheets=[css])
     headers = {"Content-Disposition": f'inline; filename="ap-phich-{token[:8]}.pdf"'}
     return Response(pdf, mimetype="application/pdf", headers=headers)
 
