@@ -87,4 +87,25 @@ def _cell(sheet, value, font, alignment=None):
     return cell
 
 
-BASELINES = {"normal": normal, "write_only_cells": write_only_cells}
+def weasyprint_pdf(session, request, out, progress) -> int:
+    """The PDF laid out as HTML by WeasyPrint, as the product made it until 2026-12-04."""
+    from benchmarks.pdf_weasyprint import write_pdf
+
+    content = build(session, request)
+    done = {"n": 0}
+
+    def tick(count: int) -> None:
+        done["n"] += count
+        if progress is not None:
+            progress(done["n"], content.total_rows)
+
+    with open(out, "wb") as handle:
+        write_pdf(session, content, handle, tick)
+    return content.total_rows
+
+
+BASELINES = {
+    "normal": normal,
+    "write_only_cells": write_only_cells,
+    "weasyprint_pdf": weasyprint_pdf,
+}

@@ -7,6 +7,7 @@ changes nothing: the file is written beside FILE and moved into place only when 
 """
 
 import getpass
+import sys
 from pathlib import Path
 
 import click
@@ -45,6 +46,9 @@ def _village(commune, name: str | None) -> Village | None:
     return village
 
 
+PROGRESS_FROM = 500  # rows: a smaller export is done before a bar would show
+
+
 @click.command("export-evidence")
 @click.option("--commune", "commune_name", required=True, help="Tên xã.")
 @click.option("--province", default=None, help="Tên tỉnh, khi có nhiều xã cùng tên.")
@@ -76,8 +80,10 @@ def export_evidence(
         full_data=flags["full_data"],
     )
     try:
-        with unit_of_work():
-            result = services.export_file(None, request, path, fmt, via=f"cli:{_os_user()}")
+        with unit_of_work(), _bar() as bar:
+            result = services.export_file(
+                None, request, path, fmt, via=f"cli:{_os_user()}", progress=bar
+            )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     kind = "zip gồm các tệp CSV" if result.fmt == "zip" else result.fmt.upper()
@@ -92,3 +98,25 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "?"
+
+
+class _bar:
+    """A progress bar on stderr while the rows are written ("Đang ghi 1.200/7.305 dòng")."""
+
+    def __enter__(self):
+        self.bar = None
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM:
+                return
+            label = "Đang ghi các danh sách"
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

@@ -61,12 +61,15 @@ def snapshot(session):
     yield
 
 
-def export_file(actor, request: ExportRequest, path: Path, fmt: str, via="cli") -> ExportResult:
-    """Write ``request`` to ``path`` (all or nothing) and audit it; the caller commits."""
+def export_file(
+    actor, request: ExportRequest, path: Path, fmt: str, via="cli", progress=None
+) -> ExportResult:
+    """Write ``request`` to ``path`` (all or nothing) and audit it; the caller commits.
+    ``progress(done, total)``: rows written so far (the command's progress bar)."""
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
         with snapshot(db.session):
-            result = write(db.session, request, partial, fmt)
+            result = write(db.session, request, partial, fmt, progress)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)

@@ -107,3 +107,14 @@ def test_existing_file_is_untouched_when_export_fails(runner, ex_world, tmp_path
     result = runner.invoke(args=[*BASE, "--indicator", "9.9", "--out", str(out)])
     assert result.exit_code != 0 and out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.xlsx"]
+
+
+def test_a_long_export_shows_a_progress_bar(runner, ex_world, tmp_path, monkeypatch):
+    from survey_app.exports import cli
+
+    monkeypatch.setattr(cli, "PROGRESS_FROM", 1)  # the test commune is small
+    out = tmp_path / "xa.pdf"
+    result = runner.invoke(args=[*BASE, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Đang ghi các danh sách" in result.stderr  # (not a terminal: the label only)
+    assert "Đang ghi" not in result.stdout  # the bar stays off the output scripts read

@@ -1,6 +1,6 @@
 """The PDF: A4 landscape, Vietnamese text in an embedded Times-compatible serif, the header row
 on every page, "Trang x/y" per appendix, names and totals findable in the text. SQLite only: the
-subject is the layout (WeasyPrint is slow, so the lists here are small)."""
+subject is the layout."""
 
 import io
 import re
@@ -11,7 +11,6 @@ from datetime import date
 from pypdf import PdfReader
 
 from aggregation import compute
-from aggregation.documents import pdf as pdf_module
 from survey_app.extensions import db
 from tests import builders
 from tests.exports.support import SET, YEAR, expected
@@ -45,7 +44,7 @@ def test_pdf_has_names_totals_and_page_numbers(sqlite_world, export_bytes, tmp_p
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     # Times New Roman, as commune documents are set, or its metric twin Liberation Serif
     assert _fonts(reader) and all(
-        "Liberation-Serif" in name or "TimesNewRoman" in name for name in _fonts(reader)
+        "LiberationSerif" in name or "TimesNewRoman" in name for name in _fonts(reader)
     ), _fonts(reader)
     if shutil.which("pdffonts"):  # what the issue asks to check with: the fonts it embeds
         listed = subprocess.run(["pdffonts", "-"], input=data, capture_output=True).stdout
@@ -53,7 +52,7 @@ def test_pdf_has_names_totals_and_page_numbers(sqlite_world, export_bytes, tmp_p
             path = tmp_path / "a.pdf"
             path.write_bytes(data)
             listed = subprocess.run(["pdffonts", str(path)], capture_output=True).stdout
-        assert b"Liberation-Serif" in listed and b"DejaVu" not in listed
+        assert b"LiberationSerif" in listed and b"DejaVu" not in listed
     for line in ("UBND XÃ HOÀNG KIM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHỤ LỤC 01"):
         assert line in whole
     assert "Độc lập - Tự do - Hạnh phúc" in whole and "TM. ỦY BAN NHÂN DÂN" in whole
@@ -62,11 +61,13 @@ def test_pdf_has_names_totals_and_page_numbers(sqlite_world, export_bytes, tmp_p
     assert "Nguyễn Thị Ánh Tuyết" in whole  # diacritics survive
     for code in ("3.4", "3.12"):
         assert report.indicator(code).display in whole
-    assert re.search(r"Phụ lục 01 — Trang 1/\d", texts[0])
-    assert any(re.search(r"Phụ lục 3\.12 — Trang 1/1", t) for t in texts)
+    # the page count is drawn once per section (a form every footer shows): text extraction
+    # reads it apart from "Trang 1/"
+    assert re.search(r"Phụ lục 01 — Trang 1/\s*\d", texts[0])
+    assert any(re.search(r"Phụ lục 3\.12 — Trang 1/\s*1", t) for t in texts)
 
 
-def test_long_list_is_laid_out_in_chunks_with_headers_on_every_page(sqlite_world, monkeypatch):
+def test_a_long_list_runs_over_pages_with_headers_and_numbers_on_every_page(sqlite_world):
     world = sqlite_world
     household = builders.make_household(world.thon1, "DAI-01", "Đinh Văn Dài")
     for n in range(70):
@@ -74,7 +75,6 @@ def test_long_list_is_laid_out_in_chunks_with_headers_on_every_page(sqlite_world
             household, f"Đinh Thị Số {n:02d}", date(1990, 1, 1), ho_so_suc_khoe=True, position=n
         )
     db.session.commit()
-    monkeypatch.setattr(pdf_module, "CHUNK_ROWS", 40)  # ~2 pages per chunk: force joins
     from aggregation.documents import ExportRequest, write
 
     buffer = io.BytesIO()
@@ -82,7 +82,7 @@ def test_long_list_is_laid_out_in_chunks_with_headers_on_every_page(sqlite_world
     texts = _texts(_reader(buffer.getvalue()))
     pages = [t for t in texts if "Phụ lục 3.5 — Trang" in t]
     assert len(pages) >= 3
-    assert [re.search(r"Phụ lục 3\.5 — Trang (\d+)/(\d+)", t).groups() for t in pages] == [
+    assert [re.search(r"Phụ lục 3\.5 — Trang (\d+)/\s*(\d+)", t).groups() for t in pages] == [
         (str(i), str(len(pages))) for i in range(1, len(pages) + 1)
     ]
     assert all("Họ và tên" in t for t in pages)  # the header row is repeated on every page
@@ -92,5 +92,5 @@ def test_long_list_is_laid_out_in_chunks_with_headers_on_every_page(sqlite_world
     report = compute(db.session, world.commune, SET, YEAR).indicator("3.5")
     assert report.display in pages[-1] and "CHỦ TỊCH" in pages[-1]
     # Pages before the last are full: none ends with a half-empty table and a blank below.
-    rows_per_page = [len(re.findall(r"^\d+ ", t, re.M)) for t in pages]
-    assert min(rows_per_page[:-1]) >= 10, rows_per_page
+    rows_per_page = [len(re.findall(r"Đinh Thị Số \d\d", t)) for t in pages]
+    assert min(rows_per_page[:-1]) >= 20, rows_per_page

@@ -1,4 +1,5 @@
-"""HTML of the printed pages: heading block, titles, tables, signature block (for WeasyPrint).
+"""HTML of the printed pages for the WeasyPrint baseline: heading block, titles, tables, signature
+block.
 
 Built as text rather than through templates because a list may have 100.000 rows; every piece
 is escaped here. Each table row carries an id ("r17") so the renderer can tell which rows a page
