@@ -26,7 +26,7 @@ def _village(world):
 def _no_number_breaks(page) -> bool:
     """Every figure "a/b" sits on one line."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('.nowrap, .ratio strong')].every(
+        """() => [...document.querySelectorAll('.nowrap, .ratio strong, .figure')].every(
             el => el.getClientRects().length <= 1)"""
     )
 
@@ -67,3 +67,23 @@ def test_the_public_board_reads_well_without_signing_in(page, base_url, live_app
         assert "Người 1" not in page.inner_text("main")
         assert run_axe(page) == []
         screenshot(page, f"notice-board-{name}")
+
+
+def test_officer_reads_the_commune_dashboard_and_a_support_list(page, base_url, live_app):
+    world = builders.World.create()
+    _village(world)
+    login(page, base_url, "canbo", builders.PASSWORD)
+    assert f"/bao-cao/xa/{world.commune.token}" in page.url  # staff land on the commune's page
+    for size, name in ((None, "phone"), (LAPTOP, "laptop")):
+        if size:
+            page.set_viewport_size(size)
+        page.goto(f"{base_url}/bao-cao/xa/{world.commune.token}")
+        assert "chỉ tiêu Đạt" in page.inner_text("[data-summary]")
+        assert _no_number_breaks(page)
+        assert run_axe(page) == []
+        screenshot(page, f"commune-dashboard-{name}")
+        page.goto(f"{base_url}/bao-cao/thon/{world.thon1.token}/can-ho-tro/thanh-hoa-1829/3.2")
+        row = page.locator("table.support tbody tr:not(.hh-row)").first.inner_text()
+        assert row.count("1980") == 1, (name, row)  # the year once, whatever the screen
+        assert run_axe(page) == []
+        screenshot(page, f"support-list-{name}")
