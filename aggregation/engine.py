@@ -179,6 +179,11 @@ def _report(commune, settings, villages, manual, criteria: CriteriaSet, year, as
         coverage=coverage,
         total_coverage=total,
         data_at=at,
+        group_evaluations={
+            code: manual[code].passed
+            for code, _name in criteria.groups
+            if code in manual and manual[code].passed is not None
+        },
     )
 
 

@@ -156,6 +156,9 @@ class Report:
     total_coverage: Coverage
     # The moment whose data was counted (end of the as-of day), or None: today's data.
     data_at: datetime | None = None
+    # A group's Đánh giá set by the commune instead of the convention (every indicator Đạt):
+    # group code ("1") → Đạt (True) / Không đạt (False).
+    group_evaluations: dict[str, bool] = field(default_factory=dict)
 
     def indicator(self, code: str) -> IndicatorResult:
         """The result of indicator ``code``; KeyError if the set has no such code."""

@@ -27,7 +27,8 @@ def write_docx(session, content, out, tick) -> None:
     village = content.request.village
     village_id = village.id if village is not None else None
     for tt, name, items in summary_table.groups(content.report):
-        _group(doc, tt, name, items, village_id, village.name if village else None)
+        override = content.report.group_evaluations.get(tt)
+        _group(doc, tt, name, items, village_id, village.name if village else None, override)
     _signature(doc, content.heading)
     _appendix(doc, content)
     _properties(doc, content)
@@ -132,7 +133,7 @@ def _cell_lines(cell, lines) -> None:
         run.font.size = Pt(12)
 
 
-def _group(doc, tt: str, name: str, items, village_id, village_name) -> None:
+def _group(doc, tt: str, name: str, items, village_id, village_name, group_override) -> None:
     ratios = [summary_table.scoped_ratio(item, village_id) for item in items]
     passed = sum(1 for r in ratios if r.passed is True)
     failed = sum(1 for r in ratios if r.passed is False)
@@ -144,7 +145,10 @@ def _group(doc, tt: str, name: str, items, village_id, village_name) -> None:
     _para(doc, "Cụ thể, kết quả như sau:")
     for item, ratio in zip(items, ratios, strict=True):
         _indicator(doc, item, ratio, village_name)
-    verdict = "đạt" if passed == len(items) else "chưa đạt"
+    evaluation = summary_table.group_evaluation(ratios, group_override)
+    verdict = "đạt" if evaluation == "Đạt" else "chưa đạt"
+    if group_override is not None:
+        verdict += " (xã đánh giá)"
     _para(doc, f"* Đánh giá: {passed}/{len(items)} chỉ tiêu, nội dung về {name}: {verdict}.", True)
 
 

@@ -54,7 +54,7 @@ def summary_rows(report: Report, appendices: dict[str, str], village_id=None) ->
     rows = []
     for tt, name, items in groups(report):
         judged = [scoped_ratio(item, village_id) for item in items]
-        rows.append(_group_row(tt, name, judged))
+        rows.append(_group_row(tt, name, judged, report.group_evaluations.get(tt)))
         rows += [
             _indicator_row(item, ratio, appendices.get(item.code, ""))
             for item, ratio in zip(items, judged, strict=True)
@@ -95,12 +95,23 @@ def scoped_ratio(item: IndicatorResult, village_id):
     return item.village(village_id) or item
 
 
-def _group_row(tt: str, name: str, ratios) -> SummaryRow:
+def group_evaluation(ratios, override: bool | None = None) -> str:
+    """A group row's Đánh giá: the commune's own when it set one, else Đạt when every
+    indicator in it is Đạt, Không đạt when one is not, blank while some are not judged."""
+    if override is not None:
+        return numbers.evaluation_label(override)
     passed = sum(1 for r in ratios if r.passed is True)
-    failed = any(r.passed is False for r in ratios)
-    evaluation = "Không đạt" if failed else "Đạt" if passed == len(ratios) else ""
+    if any(r.passed is False for r in ratios):
+        return "Không đạt"
+    return "Đạt" if passed == len(ratios) else ""
+
+
+def _group_row(tt: str, name: str, ratios, override: bool | None = None) -> SummaryRow:
+    passed = sum(1 for r in ratios if r.passed is True)
     result = f"{passed}/{len(ratios)} chỉ tiêu đạt"
-    return SummaryRow(tt, name, result=result, evaluation=evaluation, is_group=True)
+    note = "Xã đánh giá" if override is not None else ""
+    evaluation = group_evaluation(ratios, override)
+    return SummaryRow(tt, name, result=result, evaluation=evaluation, note=note, is_group=True)
 
 
 def _indicator_row(item: IndicatorResult, ratio, appendix: str) -> SummaryRow:

@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from aggregation.criteria import CriteriaError, get_criteria
-from household_forms.report_settings import ManualResultSchema, SettingsSchema
+from household_forms.report_settings import EVALUATIONS, ManualResultSchema, SettingsSchema
 from survey_app import audit
 from survey_app.extensions import db
 from survey_app.places.models import Commune
@@ -150,3 +150,45 @@ def save_manual_result(actor, commune: Commune, criteria_id: str, code: str, yea
 def _plain(value):
     """JSON-friendly value for the audit log."""
     return str(value) if isinstance(value, Decimal) else value
+
+
+def save_group_evaluation(
+    actor, commune: Commune, criteria_id: str, group: str, year: int, evaluation: str | None
+) -> None:
+    """Set a group's Đánh giá in PHỤ LỤC 01 ('dat' / 'khong_dat'), or give it back to the
+    convention (None: Đạt when every indicator in it is Đạt). Audited."""
+    try:
+        groups = dict(get_criteria(criteria_id).groups)
+    except CriteriaError as exc:
+        raise ValidationError(str(exc), "criteria_id") from None
+    if group not in groups:
+        raise ValidationError(f"bộ {criteria_id} không có nhóm {group}", "group")
+    if evaluation not in (None, *EVALUATIONS):
+        raise ValidationError("đánh giá không hợp lệ", "evaluation")
+    key = (
+        ManualIndicatorResult.commune_id == commune.id,
+        ManualIndicatorResult.criteria_id == criteria_id,
+        ManualIndicatorResult.indicator_code == group,
+        ManualIndicatorResult.year == year,
+    )
+    entry = db.session.scalar(select(ManualIndicatorResult).where(*key))
+    old = entry.evaluation if entry is not None else None
+    if old == evaluation:
+        return
+    if evaluation is None:
+        db.session.delete(entry)
+    else:
+        if entry is None:
+            entry = ManualIndicatorResult(
+                commune_id=commune.id, criteria_id=criteria_id, indicator_code=group, year=year
+            )
+            db.session.add(entry)
+        entry.evaluation = evaluation
+        entry.updated_by_id = getattr(actor, "id", None)
+        entry.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor, "update", "manual_indicator", commune.token,
+        criteria=criteria_id, indicator=f"nhóm {group}", year=year,
+        changes={"evaluation": {"old": old, "new": evaluation}},
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from aggregation import CriteriaError, compute, criteria_sets, get_criteria, numbers, trends
 from aggregation.counting import Coverage
+from household_forms.accounts import EmptyForm
 from household_forms.query import int_arg
 from household_forms.reports import (
     SettingsForm,
@@ -317,6 +318,8 @@ def manual(commune_token, criteria_id):
         abort(404)
     settings, picker = _choice(commune, only=criteria_id)
     codes = [ind.code for ind in criteria.indicators if ind.is_manual]
+    if request.method == "POST" and "nhom" in request.form:
+        return _save_group(commune, criteria_id, picker)
     submitted = request.form.get("chi_tieu") if request.method == "POST" else None
     if submitted is not None and submitted not in codes:
         abort(400)
@@ -334,9 +337,44 @@ def manual(commune_token, criteria_id):
             url = url_for(".manual", commune_token=commune.token, criteria_id=criteria_id,
                           nam=picker.year, _anchor=anchor)  # fmt: skip
             return redirect(url)
+    groups = [(code, name, report.group_evaluations.get(code)) for code, name in criteria.groups]
     return render_template(
-        "reports/manual.html", commune=commune, criteria=criteria, picker=picker, items=items
+        "reports/manual.html",
+        commune=commune,
+        criteria=criteria,
+        picker=picker,
+        items=items,
+        groups=groups,
+        empty_form=EmptyForm(),
     ), (422 if submitted is not None else 200)
+
+
+def _save_group(commune, criteria_id: str, picker):
+    """A group's Đánh giá set by the commune, or given back to the convention."""
+    group, value = request.form.get("nhom", ""), request.form.get("danh_gia") or None
+    if EmptyForm().validate_on_submit():
+        try:
+            services.save_group_evaluation(
+                current_user, commune, criteria_id, group, picker.year, value
+            )
+            flash(f"Đã lưu đánh giá nhóm {group} năm {picker.year}.", "success")
+        except ValidationError as exc:
+            refuse()
+            flash(" ".join(str(m) for m in _messages(exc)), "error")
+    url = url_for(".manual", commune_token=commune.token, criteria_id=criteria_id,
+                  nam=picker.year, _anchor="nhom")  # fmt: skip
+    return redirect(url)
+
+
+def _messages(exc) -> list:
+    messages = exc.messages
+    if isinstance(messages, dict):
+        return [
+            m
+            for value in messages.values()
+            for m in (value if isinstance(value, list) else [value])
+        ]
+    return list(messages)
 
 
 def _save_manual(form, commune, criteria_id, code, picker) -> bool:

@@ -6,6 +6,7 @@ import json
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from aggregation.criteria import get_criteria
 from survey_app.extensions import db
@@ -148,3 +149,30 @@ def test_the_communes_document_details_are_printed(client, auth, world, runner, 
     )  # fmt: skip
     for line in ("UBND HUYỆN HOẰNG HÓA", "Số: 125/BC-UBND", "PHÓ CHỦ TỊCH", "Lê Quang Thành"):
         assert line in text, line
+
+
+def test_the_commune_may_set_a_groups_evaluation(client, auth, world, runner, tmp_path):
+    from survey_app.audit import AuditLog
+
+    auth.login("canbo")
+    _enter_the_seeds_results(client, world)
+    url = f"/bao-cao/xa/{world.commune.token}/chi-tieu-thu-cong/{SET}?nam={YEAR}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Đánh giá nhóm chỉ tiêu" in page
+    # group 3 is not Đạt by the convention here (no households): the commune judges it
+    assert client.post(url, data={"nhom": "3", "danh_gia": "dat"}).status_code == 302
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(_export(runner, tmp_path, "xlsx")))["Tổng hợp"]
+    rows = [tuple(c if c is not None else "" for c in r) for r in sheet.iter_rows(values_only=True)]
+    group3 = next(r for r in rows if r[:2] == ("3", "Xã hội số"))
+    assert group3[5] == "Đạt" and group3[7] == "Xã đánh giá"
+    assert db.session.scalars(select(AuditLog).where(AuditLog.object_type == "manual_indicator"))
+    # back to the convention
+    client.post(url, data={"nhom": "3", "danh_gia": ""})
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(_export(runner, tmp_path, "xlsx")))["Tổng hợp"]
+    rows = [tuple(c if c is not None else "" for c in r) for r in sheet.iter_rows(values_only=True)]
+    group3 = next(r for r in rows if r[:2] == ("3", "Xã hội số"))
+    assert group3[7] == ""
+    assert client.post(url, data={"nhom": "9", "danh_gia": "dat"}).status_code == 302  # refused
+    assert "không có nhóm 9" in client.get(url).get_data(as_text=True)
