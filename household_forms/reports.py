@@ -126,6 +126,15 @@ def criteria_options() -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.name} ({s.id})") for s in criteria_sets().values()]
 
 
+def _line(label: str, most: int) -> StringField:
+    """A one-line text of the commune's documents: spaces squeezed, at most ``most`` long."""
+    return StringField(
+        label,
+        validators=[Length(max=most, message=f"Tối đa {most} ký tự.")],
+        filters=[lambda value: " ".join((value or "").split())],
+    )
+
+
 SIGNER_CHOICES = [
     SelectChoice("chu_tich", "CHỦ TỊCH"),
     SelectChoice("pho_chu_tich", "KT. CHỦ TỊCH — PHÓ CHỦ TỊCH"),
@@ -171,16 +180,8 @@ class SettingsForm(VnForm):
     )
 
     # What the commune's documents print (the header, the number, who signs)
-    parent_authority = StringField(
-        "Cơ quan cấp trên (dòng trên UBND xã)",
-        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
-        filters=[lambda value: " ".join((value or "").split())],
-    )
-    document_number = StringField(
-        "Số văn bản (sau “Số:”)",
-        validators=[Length(max=60, message="Tối đa 60 ký tự.")],
-        filters=[lambda value: " ".join((value or "").split())],
-    )
+    parent_authority = _line("Cơ quan cấp trên (dòng trên UBND xã)", 120)
+    document_number = _line("Số văn bản (sau “Số:”)", 60)
     signer_title = RadioField(
         "Người ký",
         choices=SIGNER_CHOICES,
@@ -188,16 +189,8 @@ class SettingsForm(VnForm):
         validate_choice=False,
         validators=[AnyOf([c.value for c in SIGNER_CHOICES], PICK_ONE)],
     )
-    signer_name = StringField(
-        "Họ tên người ký",
-        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
-        filters=[lambda value: " ".join((value or "").split())],
-    )
-    preparer_name = StringField(
-        "Họ tên người lập biểu",
-        validators=[Length(max=120, message="Tối đa 120 ký tự.")],
-        filters=[lambda value: " ".join((value or "").split())],
-    )
+    signer_name = _line("Họ tên người ký", 120)
+    preparer_name = _line("Họ tên người lập biểu", 120)
 
     def validate_criteria_ids(self, field):
         if not field.data:

@@ -132,6 +132,13 @@ def _criteria_choices(settings) -> list[tuple[str, str]]:
     return [(cid, sets[cid].name) for cid in pages.applied_criteria(settings)]
 
 
+def _criteria_or_404(criteria_id: str):
+    try:
+        return get_criteria(criteria_id)
+    except CriteriaError:
+        abort(404)
+
+
 def _indicator_or_404(criteria_id: str, code: str, manual: bool | None = None):
     try:
         indicator = get_criteria(criteria_id).indicator(code)
@@ -181,10 +188,7 @@ def support_list(village_token, criteria_id, code):
 def priority(village_token, criteria_id):
     """The households to visit first, with what each still needs; printable."""
     village = get_village_or_404(village_token)
-    try:
-        criteria = get_criteria(criteria_id)
-    except CriteriaError:
-        abort(404)
+    criteria = _criteria_or_404(criteria_id)
     _settings, picker = _choice(village.commune, only=criteria_id)
     rows = pages.priority_list(village.commune, village, criteria, picker)
     return render_template(
@@ -312,10 +316,7 @@ def _settings_page(commune, stored, form=None, targets=None):
 @staff_only
 def manual(commune_token, criteria_id):
     commune = get_commune_or_404(commune_token)
-    try:
-        criteria = get_criteria(criteria_id)
-    except CriteriaError:
-        abort(404)
+    criteria = _criteria_or_404(criteria_id)
     settings, picker = _choice(commune, only=criteria_id)
     codes = [ind.code for ind in criteria.indicators if ind.is_manual]
     if request.method == "POST" and "nhom" in request.form:
