@@ -1,6 +1,6 @@
 """Sign-in timing and the per-request cost of the server-side session check.
 
-Prints, for the production password hash (werkzeug's default, scrypt):
+Prints, for the production password hash (Argon2id, survey_app/accounts/passwords.py):
 - median time of a sign-in POST with a wrong password for a known user, for an unknown user,
   and with the right password (user enumeration by timing: the first two must match);
 - median time of GET /api/sync/session signed in (one indexed session lookup per request).

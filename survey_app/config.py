@@ -109,6 +109,8 @@ def load(app, overrides: dict | None) -> None:
         app.config["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
+    if os.environ.get("PASSWORD_HASH_METHOD"):  # "argon2id" (default) or a werkzeug method
+        app.config["PASSWORD_HASH_METHOD"] = os.environ["PASSWORD_HASH_METHOD"]
     if overrides:
         app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):

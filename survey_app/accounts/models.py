@@ -3,12 +3,11 @@
 from datetime import datetime
 from typing import Optional
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from survey_app.accounts import passwords
 from survey_app.extensions import db
 from survey_app.places.models import Commune, Village
 from survey_app.timeutil import utcnow
@@ -56,12 +55,17 @@ class User(UserMixin, db.Model):
     villages: Mapped[list[Village]] = relationship(secondary=user_village, order_by=Village.name)
 
     def set_password(self, password: str) -> None:
-        # scrypt by default; the test suite sets a cheaper method to keep thousands of logins fast.
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        # Argon2id by default (accounts/passwords.py); the test suite sets a cheaper method.
+        self.password_hash = passwords.make(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        """Whether ``password`` is right; a right one made with an older method is hashed again
+        with today's (saved with the sign-in)."""
+        if not passwords.matches(self.password_hash, password):
+            return False
+        if passwords.outdated(self.password_hash):
+            self.password_hash = passwords.make(password)
+        return True
 
     def get_id(self) -> str:
         """The secret of this sign-in's server-side session: what Flask-Login's cookies carry."""

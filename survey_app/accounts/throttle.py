@@ -9,7 +9,8 @@ from flask import current_app, g, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey_app.accounts import passwords
 
 FAILED = "_signin_failed"
 
@@ -43,14 +44,14 @@ def per_address() -> str:
 def check_unknown(password: str) -> None:
     """Hash ``password`` against a dummy hash made with the real settings, so an unknown
     username costs the same time as a known one (no user enumeration by timing)."""
-    check_password_hash(_dummy_hash(), password)
+    passwords.matches(_dummy_hash(), password)
 
 
 def _dummy_hash() -> str:
-    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    method = passwords.method()
     cache = current_app.extensions.setdefault("signin_dummy_hash", {})
     if method not in cache:
-        cache[method] = generate_password_hash("không-phải-mật-khẩu", method=method)
+        cache[method] = passwords.make("không-phải-mật-khẩu")
     return cache[method]
 
 
