@@ -138,8 +138,13 @@ def check_against_database(commune: Commune | None, parsed: ParsedFile) -> list[
 
 def plan_import(commune: Commune | None, parsed: ParsedFile, progress=None) -> "_Plan":
     """Work out every write a checked file would make, writing nothing (None: a new commune)."""
-    plan = _Plan(commune.id if commune else None)
-    known = _village_ids(commune)
+    villages = (
+        db.session.scalars(select(Village).where(Village.commune_id == commune.id)).all()
+        if commune
+        else []
+    )
+    plan = _Plan(commune.id if commune else None, villages)
+    known = _village_ids(villages)
     stored = _stored_households(commune.id) if commune else {}
     members = _stored_members(commune.id) if commune else {}
     for household in parsed.households.values():
@@ -161,8 +166,7 @@ def plan_import(commune: Commune | None, parsed: ParsedFile, progress=None) -> "
 
 def preview_import(commune: Commune | None, parsed: ParsedFile, progress=None) -> Preview:
     """What importing the checked file would do; nothing is written."""
-    plan = plan_import(commune, parsed, progress)
-    return plan.preview(_village_names(commune))
+    return plan_import(commune, parsed, progress).preview()
 
 
 def import_households(
@@ -184,7 +188,7 @@ def import_households(
     """
     plan = plan_import(commune, parsed, progress)
     if expect is not None and plan.digest() != expect:
-        raise StalePreview(plan.preview(_village_names(commune)))
+        raise StalePreview(plan.preview())
     summary = plan.summary
     operation = operations.begin(
         actor, IMPORT, commune, "import", filename, consent_by=consent_by, summary=asdict(summary)
@@ -224,22 +228,12 @@ def _vouch(commune_id: int, codes: list[str], consent_by: str) -> None:
         history.touched(db.session, "household", vouched)
 
 
-def _village_ids(commune: Commune | None) -> dict[str, int]:
+def _village_ids(villages) -> dict[str, int]:
     """Village id per village key (an active village wins over a closed one of the same name)."""
-    if commune is None:
-        return {}
-    villages = db.session.scalars(select(Village).where(Village.commune_id == commune.id)).all()
     ids: dict[str, int] = {}
     for village in sorted(villages, key=lambda v: not v.active):
         ids.setdefault(village_key(village.name), village.id)
     return ids
-
-
-def _village_names(commune: Commune | None) -> list[str]:
-    if commune is None:
-        return []
-    stmt = select(Village.name).where(Village.commune_id == commune.id, Village.active)
-    return list(db.session.scalars(stmt))
 
 
 def closest_name(name: str, names: list[str]) -> str | None:
@@ -300,8 +294,10 @@ class _Plan:
     """Rows to insert and update, gathered first and then written in a few bulk statements; what
     they change, in words, for the preview."""
 
-    def __init__(self, commune_id: int | None):
+    def __init__(self, commune_id: int | None, villages=()):
         self.commune_id, self.summary, self.now = commune_id, ImportSummary(), utcnow()
+        self.village_names = {village.id: village.name for village in villages}
+        self.active_names = [village.name for village in villages if village.active]
         self.new_villages: dict[str, str] = {}  # village key → name as the file writes it
         self.new_households: list[dict] = []
         self.new_people_of: dict[str, list[dict]] = {}  # Mã hộ → rows of a new household
@@ -356,7 +352,7 @@ class _Plan:
     def merge_household(self, row: dict, household: FileHousehold, village, stored):
         target = {name: row[name] for name in HOUSEHOLD_FIELDS} | household.values
         target["village_id"] = village
-        words = _differences(row, target, HOUSEHOLD_FIELDS, household.village)
+        words = _differences(row, target, HOUSEHOLD_FIELDS, self.village_names, household.village)
         member_words: list[dict] = []
         members_changed = self._merge_members(row["id"], household.members, stored, member_words)
         self.codes.append(household.ma_ho)
@@ -406,7 +402,7 @@ class _Plan:
         changed = any(target[name] != row[name] for name in PERSON_FIELDS)
         if changed:
             self.person_updates.append(target | {"id": row["id"], "updated_at": self.now})
-            fields = _differences(row, target, PERSON_FIELDS)
+            fields = _differences(row, target, PERSON_FIELDS, self.village_names)
             if words is not None and fields:
                 words.append({"name": row["ho_ten"], "new": False, "fields": fields})
         if count:
@@ -454,9 +450,9 @@ class _Plan:
         text = json.dumps(rows, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def preview(self, village_names: list[str]) -> Preview:
+    def preview(self) -> Preview:
         villages = [
-            {"name": name, "closest": closest_name(name, village_names)}
+            {"name": name, "closest": closest_name(name, self.active_names)}
             for name in self.new_villages.values()
         ]
         return Preview(
@@ -504,15 +500,17 @@ class _Plan:
             history.touched(db.session, "person", [r["id"] for r in self.person_updates])
 
 
-def _differences(row: dict, target: dict, names, village_name: str = "") -> list[dict]:
+def _differences(
+    row: dict, target: dict, names, village_names: dict, village_name: str = ""
+) -> list[dict]:
     """The fields that change, in words: label, old value, new value."""
     changes = []
     for name in names:
         if name == "position" or target[name] == row[name]:
             continue
         if name == "village_id":
-            old = db.session.scalar(select(Village.name).where(Village.id == row[name]))
-            changes.append({"label": "Thôn", "old": old or "", "new": village_name})
+            old = village_names.get(row[name], "")
+            changes.append({"label": "Thôn", "old": old, "new": village_name})
             continue
         if name == "birth_year_only":
             continue  # shown with the birth date
