@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from household_forms.import_template import name_key
 from survey_app import audit
@@ -53,14 +54,13 @@ class Pair:
         return self.first.household_id == self.second.household_id
 
 
-def key_of(person: Person) -> tuple[str, int]:
-    return name_key(person.ho_ten), person.birth_date.year
-
-
 def likely_duplicates(commune) -> list[Pair]:
-    """Pairs of present people of the commune who are likely the same person, surest first."""
+    """Pairs of present people of the commune who are likely the same person, surest first.
+
+    Grouped on three plain columns; only the people in a pair are loaded as objects, with the
+    household and village the page names (a commune has thousands of people, a few pairs)."""
     stmt = (
-        select(Person)
+        select(Person.id, Person.ho_ten, Person.birth_date)
         .join(Household, Household.id == Person.household_id)
         .where(
             Household.commune_id == commune.id,
@@ -68,17 +68,31 @@ def likely_duplicates(commune) -> list[Pair]:
             Person.removed_at.is_(None),
         )
     )
-    groups: dict[tuple, list[Person]] = defaultdict(list)
-    for person in db.session.scalars(stmt):
-        groups[key_of(person)].append(person)
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for person_id, name, born in db.session.execute(stmt):
+        groups[(name_key(name), born.year)].append(person_id)
     decided = _decided(commune)
-    pairs = []
-    for people in groups.values():
-        for a, b in combinations(sorted(people, key=lambda p: p.id), 2):
-            if (a.id, b.id) not in decided:
-                pairs.append(Pair(a, b))
+    wanted = [
+        (a, b)
+        for ids in groups.values()
+        for a, b in combinations(sorted(ids), 2)
+        if (a, b) not in decided
+    ]
+    people = _people({person_id for pair in wanted for person_id in pair})
+    pairs = [Pair(people[a], people[b]) for a, b in wanted]
     pairs.sort(key=lambda p: (not p.same_day, name_key(p.first.ho_ten), p.first.id))
     return pairs[:MAX_PAIRS]
+
+
+def _people(ids: set[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    stmt = (
+        select(Person)
+        .where(Person.id.in_(ids))
+        .options(selectinload(Person.household).selectinload(Household.village))
+    )
+    return {person.id: person for person in db.session.scalars(stmt)}
 
 
 def _decided(commune) -> set[tuple[int, int]]:
