@@ -85,9 +85,6 @@ def upgrade():
         batch_op.add_column(
             sa.Column("mode", sa.String(length=10), server_default="preview", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("digest", sa.String(length=64), server_default="", nullable=False)
-        )
 
     _add_removal_columns("person")
 
@@ -161,7 +158,6 @@ def downgrade():
     _drop_removal_columns("person")
 
     with op.batch_alter_table("import_job", schema=None) as batch_op:
-        batch_op.drop_column("digest")
         batch_op.drop_column("mode")
 
     with op.batch_alter_table("household_version", schema=None) as batch_op:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 KEEP_UPLOADS = timedelta(hours=24)  # an upload never confirmed or cancelled: one day
 ERRORS_KEPT = 1000  # the page shows this many bad cells and the count of the rest
 PREVIEW, IMPORT = "preview", "import"
+GONE = "Tệp tải lên đã quá hạn lưu (24 giờ) hoặc đã bị xóa. Hãy tải tệp lên lại."
 # result["kind"]: what the page shows
 PREVIEWED, IMPORTED, BAD_CELLS, UNREADABLE = "preview", "imported", "errors", "file_error"
 
@@ -59,7 +60,7 @@ def confirm(job: ImportJob, digest: str) -> bool:
         return False
     if not digest or digest != result["preview"]["digest"]:
         return False
-    job.mode, job.digest, job.status = IMPORT, digest, jobs.QUEUED
+    job.mode, job.status = IMPORT, jobs.QUEUED
     job.done = job.total = 0
     job.stage = ""
     return True
@@ -149,7 +150,7 @@ def _work(job: ImportJob, directory: Path, limits: Limits, today: date, progress
             progress,
             consent_by=services.vouched_by(job.user),
             preview=job.mode == PREVIEW,
-            expect=job.digest if job.mode == IMPORT else None,
+            expect=_confirmed_digest(job),
         )
     if outcome.errors:
         with path.open("rb") as stream:
@@ -160,7 +161,12 @@ def _work(job: ImportJob, directory: Path, limits: Limits, today: date, progress
     return result_of(outcome)
 
 
-GONE = "Tệp tải lên đã quá hạn lưu (24 giờ) hoặc đã bị xóa. Hãy tải tệp lên lại."
+def _confirmed_digest(job: ImportJob) -> str | None:
+    """The digest of the preview the officer confirmed (an import job), else None."""
+    if job.mode != IMPORT:
+        return None
+    # never None for an import: a missing digest makes the preview stale, not unchecked
+    return ((job.result or {}).get("preview") or {}).get("digest") or ""
 
 
 def _progress(job_id: int):

@@ -31,9 +31,9 @@ class ImportJob(JobState, db.Model):
     file_name: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(10), default="")  # check, write
     # What running the job does next: "preview" (check and say what would change) or "import"
-    # (write, if the data still gives the preview the officer confirmed: ``digest``).
+    # (write, if the data still gives the preview the officer confirmed: its digest, in
+    # ``result["preview"]`` until the import replaces it).
     mode: Mapped[str] = mapped_column(String(10), default="preview", server_default="preview")
-    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # The outcome as the page shows it: the preview, or the summary of the import, or bad cells
     # (the first ERRORS_KEPT and their count), warnings, or why the file could not be read.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
