@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 from aggregation import criteria_sets, evidence_statement, numbers
 from aggregation.criteria import CHOICE_FIELDS, Indicator
 from survey_app.accounts.models import VILLAGE_HEAD, VOLUNTEER, User, user_village
+from survey_app.admin.services import natural_key
 from survey_app.audit import AuditLog
 from survey_app.extensions import db
 from survey_app.households.models import Household
 from survey_app.households.vocabulary import VNEID
 from survey_app.places.models import Commune, Village
+from survey_app.text import fold
 from survey_app.timeutil import start_of_day_utc, to_vn, utcnow, vn_today  # noqa: F401 (vn_today re-exported)
 
 PROGRESS_DAYS = 14
@@ -264,8 +266,6 @@ def village_volunteers(village) -> list[tuple[str, int]]:
 def search_groups(groups: list, query: str) -> list:
     """The support list's households whose head, mã hộ, address or a listed member matches
     ``query`` (diacritics, case and spacing ignored)."""
-    from survey_app.text import fold
-
     words = fold(query).split()
 
     def hit(group) -> bool:
@@ -320,8 +320,6 @@ class Priority:
 def priority_list(commune, village, criteria, picker) -> list[Priority]:
     """The village's households to visit first: those who still need the most items across all
     the set's household targets, with what each needs (the "Cần hỗ trợ" lists, by household)."""
-    from survey_app.admin.services import natural_key
-
     by_household: dict[int, Priority] = {}
     for indicator in criteria.indicators:
         if indicator.is_manual:
