@@ -39,10 +39,13 @@ hooks: $(BIN)/.installed-test
 node_modules/axe-core/axe.min.js: package.json
 	-command -v npm >/dev/null && npm ci --no-audit --no-fund --silent
 
+# The web server and one queue worker (exports, large imports; survey_app/jobs.py), stopped
+# together: Ctrl-C reaches both, and the worker goes when the web server does.
 run: $(BIN)/.installed
 	$(BIN)/flask --app survey_app db upgrade
 	$(BIN)/flask --app survey_app load-demo
-	exec env SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --config gunicorn.conf.py \
+	$(BIN)/flask --app survey_app worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	env SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --config gunicorn.conf.py \
 	  --bind $(HOST):$(PORT) --workers 2 'survey_app:create_app()'
 
 test: $(BIN)/.installed-test node_modules/axe-core/axe.min.js test-js

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey_app import compression, config, errors, security
+from survey_app import compression, config, errors, jobs, security
 from survey_app.accounts import throttle
 from survey_app.extensions import csrf, db, login_manager, migrate
 from survey_app.transactions import SurveyApp
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from survey_app.history import capture  # noqa: F401  (versions every household change)
 
     db.init_app(app)
+    jobs.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -124,6 +125,7 @@ def _register_commands(app: Flask) -> None:
     from survey_app.exports.cli import export_evidence
     from survey_app.imports.cli import import_households
     from survey_app.reports.cli import indicators
+    from survey_app.worker import worker
 
     commands = (
         create_user,
@@ -134,6 +136,7 @@ def _register_commands(app: Flask) -> None:
         export_evidence,
         backup,
         restore,
+        worker,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -47,6 +47,10 @@ class Defaults:
     # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: none); the
     # sign-in throttle counts per address and must see the phone's, not the proxy's.
     TRUSTED_PROXY_COUNT = 0
+    # True (the tests): a background job runs inside the request that starts it, no worker.
+    QUEUE_IMMEDIATE = False
+    # Where `flask worker` writes a whole-database backup each night (unset: none).
+    BACKUP_DIR = None
 
 
 MIN_SYNC_RETENTION_DAYS = 7  # a phone offline for a week can still replay its changes
@@ -107,6 +111,9 @@ def load(app, overrides: dict | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("TRUSTED_PROXY_COUNT"):
         app.config["TRUSTED_PROXY_COUNT"] = int(os.environ["TRUSTED_PROXY_COUNT"])
+    for name in ("BACKUP_DIR", "EXPORTS_DIR", "IMPORTS_DIR"):  # web and worker share these
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if os.environ.get("PUBLIC_BASE_URL"):
         app.config["PUBLIC_BASE_URL"] = os.environ["PUBLIC_BASE_URL"]
     if os.environ.get("PASSWORD_HASH_METHOD"):  # "argon2id" (default) or a werkzeug method

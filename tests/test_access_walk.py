@@ -21,7 +21,6 @@ import pytest
 from flask import current_app
 from sqlalchemy import insert, select
 
-from survey_app.exports import services as export_services
 from survey_app.extensions import db
 from tests import builders
 from tests.assistance.support import walk_training_class
@@ -175,6 +174,7 @@ EXPECTED: dict[str, Check] = {
     "frozen.download": Check("thon1_frozen", report_token=walk_frozen_report, fmt="csv"),
     "exports.status": Check("own_export", token=walk_export_job),
     "exports.status_json": Check("own_export", token=walk_export_job),
+    "exports.restart": Check("own_export", token=walk_export_job),
     "exports.download": Check("own_export", token=lambda w: finished_export(walk_export_job(w))),
     "assistance.help_person": Check("own_village"),
     "assistance.village_help": Check("own_village"),
@@ -357,18 +357,13 @@ def _walk(walk: Walk, method: str) -> list[str]:
 
 
 @pytest.fixture
-def walk(app, world, tmp_path, monkeypatch, wipe):
-    """The walk; an export runs in the request that asks for it, its file under tmp_path.
+def walk(app, world, tmp_path, wipe):
+    """The walk; an export runs in the request that asks for it (the tests' queue runs a job
+    at once), its file under tmp_path.
 
     It commits for real (``wipe``): an export job writes its state on a connection of its own."""
     app.config["EXPORTS_DIR"] = str(tmp_path / "exports")
-    monkeypatch.setattr(export_services, "launch", run_export_now)
     return Walk(app, world)
-
-
-def run_export_now(app, job, directory):
-    """services.launch without the thread: the same job, done before the request answers."""
-    export_services.run_job(app, job.id, directory)
 
 
 def finished_export(token: str) -> str:

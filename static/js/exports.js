@@ -5,6 +5,7 @@
   var box = document.querySelector("[data-export-status]");
   if (!box || !window.fetch) { return; }
   var url = box.getAttribute("data-export-status");
+  var state = box.getAttribute("data-state"); // the page reloads when the job moves on
   var bar = box.querySelector("[data-bar]");
   var text = box.querySelector("[data-text]");
   function number(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
@@ -22,7 +23,10 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (s) {
         show(s);
-        if (s.status === "done" || s.status === "failed") { window.location.reload(); return; }
+        if (s.status === "done" || s.status === "failed" || (state && s.status !== state)) {
+          window.location.reload();
+          return;
+        }
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 4000); });

@@ -40,6 +40,16 @@ def revision_of(connection) -> str:
 @with_appcontext
 def backup(out: Path):
     """Write the whole database to FILE (zip: a manifest and one file per table)."""
+    manifest = write_whole(out)
+    rows = sum(t["rows"] for t in manifest.tables.values())
+    click.echo(
+        f"Đã sao lưu {len(manifest.tables)} bảng, {rows} dòng (phiên bản {manifest.revision}) "
+        f"vào {out} ({out.stat().st_size} byte)."
+    )
+
+
+def write_whole(out: Path):
+    """The whole database to ``out``, from one consistent view, all or nothing; its manifest."""
     engine = db.engine
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     partial = out.with_name(out.name + ".partial")
@@ -51,11 +61,7 @@ def backup(out: Path):
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
-    rows = sum(t["rows"] for t in manifest.tables.values())
-    click.echo(
-        f"Đã sao lưu {len(manifest.tables)} bảng, {rows} dòng (phiên bản {manifest.revision}) "
-        f"vào {out} ({out.stat().st_size} byte)."
-    )
+    return manifest
 
 
 @click.command("restore")

@@ -1,15 +1,15 @@
 """Exports for the pages and the CLI. Services flush; the request or the CLI commits.
 
-A page export is an ExportJob run in a background thread, so a long PDF shows progress instead
-of a frozen page: the thread writes ``instance/exports/<token>.<ext>`` and reports progress on
-the job row through short separate transactions. Every export — page or CLI — is audited with
+A page export is an ExportJob run by a queue worker (survey_app/jobs.py), so a long PDF shows
+progress instead of a frozen page and never holds up a web worker: the job writes
+``instance/exports/<token>.<ext>`` and reports progress on the job row through short separate
+transactions. Every export — page or CLI — is audited with
 who, scope, format and whether full (unmasked) data was asked for.
 """
 
 import logging
 import re
 import secrets
-import threading
 import unicodedata
 from contextlib import contextmanager
 from datetime import timedelta
@@ -21,7 +21,7 @@ from aggregation import default_as_of
 from aggregation.documents import ExportError, ExportRequest, ExportResult, write
 from survey_app import audit, jobs
 from survey_app.access import can_see_village, commune_ids_stmt
-from survey_app.exports.models import DONE, QUEUED, RUNNING, ExportJob
+from survey_app.exports.models import DONE, QUEUED, ExportJob
 from survey_app.extensions import db
 from survey_app.places.models import Commune
 from survey_app.timeutil import utcnow
@@ -77,7 +77,7 @@ def export_file(
     return result
 
 
-# ---- page exports: jobs run in a background thread ------------------------------------------
+# ---- page exports: jobs run by a queue worker -------------------------------------------------
 
 
 def start_job(actor, request: ExportRequest, fmt: str, directory: Path) -> ExportJob:
@@ -101,19 +101,21 @@ def start_job(actor, request: ExportRequest, fmt: str, directory: Path) -> Expor
     return job
 
 
-def launch(app, job: ExportJob, directory: Path) -> threading.Thread:
-    """Run the (committed) job in the background (survey_app/jobs.py)."""
-    return jobs.launch(f"export-{job.token}", run_job, app, job.id, directory)
+def restart(actor, job: ExportJob) -> None:
+    """Queue a failed job again (audited like the export it repeats); the caller commits."""
+    jobs.restart(job)
+    audit_export(actor, request_of(job), job.fmt, "web", job=job.token, restarted=True)
 
 
-def run_job(app, job_id: int, directory: Path) -> None:
-    """Write the job's file, reporting progress; never raises (failures go on the job row)."""
-    jobs.in_context(app, _run_safely, job_id, directory)
+def launch(job_id: int) -> None:
+    """Send the (committed) job to the queue's workers (survey_app/jobs.py)."""
+    jobs.enqueue(KIND, job_id)
 
 
-def _run_safely(job_id: int, directory: Path) -> None:
+def run_job(job_id: int) -> None:
+    """Write a claimed job's file, reporting progress (failures go on the job row)."""
     try:
-        _run(job_id, directory)
+        _run(job_id, jobs.files_dir("exports"))
     except ExportError as exc:
         jobs.fail(ExportJob, job_id, str(exc))
     except Exception:
@@ -122,22 +124,25 @@ def _run_safely(job_id: int, directory: Path) -> None:
 
 
 def _run(job_id: int, directory: Path) -> None:
-    job = db.session.get(ExportJob, job_id)
-    token, fmt = job.token, job.fmt
-    jobs.set_state(ExportJob, job_id, status=RUNNING)
+    job = db.session.get_one(ExportJob, job_id)
+    token = job.token
     directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f"{token}.part"
+    partial = directory / f"{token}.{secrets.token_hex(4)}.part"  # a rerun never meets it
     try:
         with snapshot(db.session):
-            job = db.session.get(ExportJob, job_id)
+            job = db.session.get_one(ExportJob, job_id)
             progress = jobs.Progress(ExportJob, job_id)
-            result = write(db.session, request_of(job), partial, fmt, progress)
+            result = write(db.session, request_of(job), partial, job.fmt, progress)
             name = download_name(job, result.fmt)
         partial.replace(directory / f"{token}.{result.fmt}")
     finally:
         partial.unlink(missing_ok=True)
     done = dict(done=result.rows, total=result.rows, finished_at=utcnow())
     jobs.set_state(ExportJob, job_id, status=DONE, fmt=result.fmt, file_name=name, **done)
+
+
+KIND = "export"
+jobs.register(KIND, ExportJob, run_job)
 
 
 def request_of(job: ExportJob) -> ExportRequest:
@@ -181,7 +186,7 @@ def recent_jobs(user, limit: int = 10) -> list[ExportJob]:
 
 
 def status_of(job: ExportJob) -> str:
-    """The job's status, 'failed' for a job whose thread died silently."""
+    """The job's status, 'failed' for a job nothing has run for a long time."""
     return jobs.status_of(job)
 
 

@@ -1,15 +1,14 @@
 """Download pages: choose set, year or as-of date, scope and format; follow progress; download.
 
 Commune staff export the commune or one thôn; a village head only their own thôn (anything else
-is 404, as for any record outside one's places). The file is made in a background thread
-(services.launch) so a long PDF shows progress; its URLs carry the job's token and are checked
-against the user who asked for it.
+is 404, as for any record outside one's places). The file is made by a queue worker
+(services.launch) so a long PDF shows progress and never holds a web worker; its URLs carry the
+job's token and are checked against the user who asked for it.
 """
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -20,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from aggregation.documents import FORMATS, MIMETYPES, ExportRequest
+from household_forms.accounts import EmptyForm
 from household_forms.export_form import WHOLE_COMMUNE, ExportForm
 from survey_app.access import (
     commune_ids_stmt,
@@ -35,7 +35,7 @@ from survey_app.extensions import db
 from survey_app.jobs import files_dir
 from survey_app.places.models import Commune, Province, Village
 from survey_app.reports.services import get_settings
-from survey_app.transactions import after_commit
+from survey_app.transactions import after_commit, refuse
 
 bp = Blueprint("exports", __name__, url_prefix="/xuat")
 EXPORTERS = LEADERS
@@ -66,8 +66,8 @@ def index():
         return _page(form, commune, 422)
     wanted = _request(form, commune, village)
     job = services.start_job(current_user, wanted, form.fmt.data, files_dir("exports"))
-    app, directory = current_app._get_current_object(), files_dir("exports")
-    after_commit(lambda: services.launch(app, job, directory))
+    job_id = job.id
+    after_commit(lambda: services.launch(job_id))
     return redirect(url_for("exports.status", token=job.token))
 
 
@@ -131,6 +131,24 @@ def _job_or_404(token: str):
     return job
 
 
+@bp.post("/<token>/chay-lai")
+@roles_required(*EXPORTERS)
+def restart(token):
+    """Start a failed export (or one whose file was removed) again, as it was asked."""
+    job = _job_or_404(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    state = services.status_of(job)
+    gone = state == DONE and services.file_of(job, files_dir("exports")) is None
+    if state != FAILED and not gone:
+        refuse()
+        abort(409)
+    services.restart(current_user, job)
+    job_id = job.id
+    after_commit(lambda: services.launch(job_id))
+    return redirect(url_for("exports.status", token=job.token))
+
+
 @bp.get("/<token>/")
 @roles_required(*EXPORTERS)
 def status(token):
@@ -138,7 +156,8 @@ def status(token):
     job = _job_or_404(token)
     state = services.status_of(job)
     ready = services.file_of(job, files_dir("exports")) is not None
-    return render_template("exports/status.html", job=job, state=state, ready=ready)
+    form = EmptyForm()
+    return render_template("exports/status.html", job=job, state=state, ready=ready, form=form)
 
 
 @bp.get("/<token>/trang-thai")

@@ -2,8 +2,8 @@
 
 The upload is saved under ``instance/imports/<token>.<ext>`` and stays there until the import is
 confirmed or cancelled (or a day has passed: it holds personal data). Small files are checked in
-the request; large ones in a background thread (survey_app/jobs.py) that reports progress on the
-job row. Both run the same steps (``_work``) with the same service as the command line: all or
+the request; large ones by a queue worker (survey_app/jobs.py) that reports progress on the job
+row. Both run the same steps (``_work``) with the same service as the command line: all or
 nothing, the same bad-cell report, and an import only of the preview the officer read — if the
 data changed meanwhile, the job comes back with the new preview instead.
 """
@@ -13,6 +13,7 @@ from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from household_forms.import_template import CellError
@@ -22,7 +23,7 @@ from survey_app.extensions import db
 from survey_app.imports import services, workbook
 from survey_app.imports.models import ImportJob
 from survey_app.imports.reading import Limits, read_rows
-from survey_app.timeutil import utcnow
+from survey_app.timeutil import utcnow, vn_today
 
 log = logging.getLogger(__name__)
 KEEP_UPLOADS = timedelta(hours=24)  # an upload never confirmed or cancelled: one day
@@ -61,7 +62,8 @@ def confirm(job: ImportJob, digest: str) -> bool:
     if not digest or digest != result["preview"]["digest"]:
         return False
     job.mode, job.status = IMPORT, jobs.QUEUED
-    job.done = job.total = 0
+    job.done = job.total = job.attempts = 0
+    job.updated_at = utcnow()
     job.stage = ""
     return True
 
@@ -97,19 +99,16 @@ def run_here(job: ImportJob, directory: Path, limits: Limits, today: date) -> No
     job.mode = PREVIEW if job.result["kind"] == PREVIEWED else job.mode
 
 
-def launch(app, job: ImportJob, directory: Path, limits: Limits, today: date):
-    """Run the (committed) job in the background."""
-    return jobs.launch(f"import-{job.token}", run_job, app, job.id, directory, limits, today)
+def launch(job_id: int) -> None:
+    """Send the (committed) job to the queue's workers."""
+    jobs.enqueue(KIND, job_id)
 
 
-def run_job(app, job_id: int, directory: Path, limits: Limits, today: date) -> None:
-    """Run the job; never raises (failures go on the job row)."""
-    jobs.in_context(app, _run_safely, job_id, directory, limits, today)
-
-
-def _run_safely(job_id: int, directory: Path, limits: Limits, today: date) -> None:
+def run_job(job_id: int) -> None:
+    """Run a claimed job (failures go on the job row, nothing imported). A rerun after a
+    worker died is safe: the import commits in one transaction and checks its preview first."""
     try:
-        _run(job_id, directory, limits, today)
+        _run(job_id, jobs.files_dir("imports"), Limits.of(current_app.config), vn_today())
     except Exception:
         db.session.rollback()
         log.exception("import job %s failed", job_id)
@@ -118,7 +117,7 @@ def _run_safely(job_id: int, directory: Path, limits: Limits, today: date) -> No
 
 def _run(job_id: int, directory: Path, limits: Limits, today: date) -> None:
     job = db.session.get_one(ImportJob, job_id)
-    jobs.set_state(ImportJob, job_id, status=jobs.RUNNING, stage=services.CHECKING)
+    jobs.set_state(ImportJob, job_id, stage=services.CHECKING)
     result = _work(job, directory, limits, today, _progress(job_id))
     if result["kind"] == IMPORTED:
         db.session.commit()
@@ -128,6 +127,10 @@ def _run(job_id: int, directory: Path, limits: Limits, today: date) -> None:
     jobs.set_state(
         ImportJob, job_id, status=jobs.DONE, result=result, mode=mode, finished_at=utcnow()
     )
+
+
+KIND = "import"
+jobs.register(KIND, ImportJob, run_job)
 
 
 def _work(job: ImportJob, directory: Path, limits: Limits, today: date, progress=None) -> dict:

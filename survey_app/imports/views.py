@@ -62,8 +62,8 @@ def _run(job: ImportJob) -> None:
     directory, limits, today = files_dir("imports"), Limits.of(current_app.config), vn_today()
     path = jobs.upload_path(directory, job)
     if path.exists() and path.stat().st_size > current_app.config["IMPORT_INLINE_BYTES"]:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        after_commit(lambda: jobs.launch(app, job, directory, limits, today))
+        job_id = job.id
+        after_commit(lambda: jobs.launch(job_id))
     else:
         jobs.run_here(job, directory, limits, today)
 

@@ -45,14 +45,14 @@ def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_pa
     request = ExportRequest(world.commune, SET, YEAR, village=world.thon2)
     job = services.start_job(world.officer, request, "xlsx", tmp_path)
     db.session.commit()
-    jobs.set_state(ExportJob, job.id, status="running", done=30, total=120)  # as the thread does
+    jobs.set_state(ExportJob, job.id, status="running", done=30, total=120)  # as a worker does
     login(page, base_url, "canbo", builders.PASSWORD)
     page.goto(f"{base_url}/xuat/{job.token}/")
     assert page.get_attribute("progress[data-bar]", "value") == "25"
     assert "Đã xử lý 30/120 dòng (25%)." in page.inner_text("[data-text]")
     assert run_axe(page) == []
     screenshot(page, "export-progress")
-    worker = threading.Thread(target=services.run_job, args=(live_app, job.id, tmp_path))
+    worker = threading.Thread(target=jobs.in_context, args=(live_app, services.run_job, job.id))
     worker.start()  # the page's script polls and reloads once the file is ready
     page.wait_for_selector("text=Tệp đã sẵn sàng", timeout=60_000)
     worker.join(30)

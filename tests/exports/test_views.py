@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from aggregation import compute
 from aggregation.documents import ExportRequest
+from survey_app import jobs
 from survey_app.audit import AuditLog
 from survey_app.exports import services
 from survey_app.exports.models import ExportJob
@@ -123,7 +124,7 @@ def test_failed_job_shows_its_message(app, client, auth, ex_world, exports_dir, 
     request = ExportRequest(ex_world.commune, "khong-co", YEAR)  # e.g. a set since removed
     job = services.start_job(ex_world.officer, request, "xlsx", exports_dir)
     db.session.commit()
-    services.run_job(app, job.id, exports_dir)  # what the thread runs, here in the foreground
+    jobs.run(services.KIND, job.id)  # what a worker runs, here in the foreground
     db.session.expire_all()  # the test shares one session with its requests
     state = client.get(f"/xuat/{job.token}/trang-thai").get_json()
     assert state["status"] == "failed" and "khong-co" in state["message"]

@@ -97,6 +97,7 @@ FORMS: dict[str, type | dict[str, list[str]]] = {
     "reports.manual": _manual_fields(),
     "sync.push": {"changes": [], "device": []},  # JSON only: a form body must get a 4xx
     "exports.index": ExportForm,
+    "exports.restart": EmptyForm,
     "assistance.help_person": HelpForm,
     "assistance.new_class": ClassForm,
     "assistance.pick_attendees": {"nguoi": [], "q": []},

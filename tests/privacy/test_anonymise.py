@@ -108,3 +108,14 @@ def test_history_keeps_no_personal_data_once_anonymised(runner, world):
     ).all()
     assert {(r.ho_ten, r.birth_date) for r in people} == {("Đã ẩn danh", date(1970, 7, 1))}
     assert people[-1].ky_nang_so is True  # the answers the counts need stay
+
+
+def test_the_worker_anonymises_every_commune_each_night(app, world):
+    from survey_app.worker import anonymise_due
+
+    hh = _age(world, 6)
+    assert anonymise_due() == {world.commune.full_name: 1}
+    db.session.expire_all()
+    assert (hh.chu_ho, hh.dia_chi, hh.so_dien_thoai, hh.note) == ("Đã ẩn danh", "", None, "")
+    assert db.session.get(Household, world.hh2.id).chu_ho == "Trần Thị Cúc"  # recent: kept
+    assert anonymise_due() == {}  # nothing left that is due

@@ -19,6 +19,7 @@ TEST_CONFIG = {
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # the default's 600 000 rounds take seconds
+    "QUEUE_IMMEDIATE": True,  # a job runs in the request that starts it (tests/jobs: a worker)
 }
 
 
