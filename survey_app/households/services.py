@@ -14,13 +14,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from household_forms import rules
 from survey_app import audit
+from survey_app.accounts.models import User
 from survey_app.extensions import db
 from survey_app.households import status as visit_status
-from survey_app.accounts.models import User
 from survey_app.households.models import Household, Person
 from survey_app.households.vocabulary import BUSINESS_ONLY, HOUSEHOLD_YESNO, PERSON_YESNO
 from survey_app.text import fold
