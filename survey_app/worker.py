@@ -1,4 +1,5 @@
-"""`flask worker`: the queue's consumer (exports, large imports) and the nightly tasks.
+"""`flask worker`: the queue's consumer (exports, large imports) and the nightly tasks
+(retention: anonymise and prune pushed changes; an optional whole-database backup).
 
 Start one or more next to the web server (``make run`` starts one; the container image has
 ``docker/worker.sh``). Several workers, on one machine or many, share the queue ``QUEUE_URL``
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from survey_app import jobs
 from survey_app.extensions import db
 from survey_app.places.models import Commune
-from survey_app.timeutil import vn_today
+from survey_app.timeutil import utcnow, vn_today
 from survey_app.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,23 @@ def worker(threads: int) -> None:
     jobs.serve(current_app._get_current_object(), threads)  # type: ignore[attr-defined]
 
 
-# 02:30 in Việt Nam (the queue's clock is UTC): personal data past each commune's retention.
+# 02:30 in Việt Nam (the queue's clock is UTC): personal data past each commune's retention,
+# and the changes phones pushed, kept SYNC_RETENTION_DAYS (what `flask sync prune` does).
 @jobs.huey.periodic_task(crontab(hour="19", minute="30"))
 def _nightly_retention() -> None:
     with jobs.worker_context():
         anonymise_due()
+        prune_sync_changes()
+
+
+def prune_sync_changes() -> int:
+    from survey_app.sync import services
+
+    days = current_app.config["SYNC_RETENTION_DAYS"]
+    with unit_of_work():
+        removed = services.prune(utcnow() - timedelta(days=days))
+    log.info("deleted %s pushed changes older than %s days", removed, days)
+    return removed
 
 
 def anonymise_due() -> dict[str, int]:

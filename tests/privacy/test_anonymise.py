@@ -119,3 +119,18 @@ def test_the_worker_anonymises_every_commune_each_night(app, world):
     assert (hh.chu_ho, hh.dia_chi, hh.so_dien_thoai, hh.note) == ("Đã ẩn danh", "", None, "")
     assert db.session.get(Household, world.hh2.id).chu_ho == "Trần Thị Cúc"  # recent: kept
     assert anonymise_due() == {}  # nothing left that is due
+
+
+def test_the_worker_prunes_pushed_changes_past_their_retention(app, world):
+    from survey_app.worker import prune_sync_changes
+
+    days = app.config["SYNC_RETENTION_DAYS"]
+    for n, age in enumerate((days + 1, days - 1)):
+        change = SyncChange(
+            change_id=f"{n}" * 36, kind="update", household_token=world.hh1.token, payload={}
+        )
+        change.created_at = utcnow() - timedelta(days=age)
+        db.session.add(change)
+    db.session.commit()
+    assert prune_sync_changes() == 1
+    assert db.session.scalar(select(func.count(SyncChange.id))) == 1
