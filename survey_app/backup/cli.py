@@ -82,6 +82,8 @@ def restore(file: Path):
         _prepare_empty_schema(manifest.revision)
         with db.engine.begin() as connection:
             counts = archive.load(connection, file, tables(), manifest)
+            if connection.dialect.name == "postgresql":  # plans for the rows just loaded
+                connection.execute(text("ANALYZE"))
         head = scripts.get_current_head()
         if manifest.revision != head:
             upgrade(directory=str(MIGRATIONS))

@@ -18,7 +18,7 @@ from survey_app.history import capture as history
 from survey_app.places.models import Commune, Province
 from survey_app.places.services import find_commune
 from survey_app.templating import vn_number
-from survey_app.transactions import unit_of_work
+from survey_app.transactions import refresh_statistics, unit_of_work
 
 DEMO_PROVINCE = "Thanh Hóa"
 DEMO_COMMUNE = "Hoàng Kim"
@@ -142,6 +142,7 @@ def _one_commune(rng, province, name, households, password_hash):
         )
         surveyors, usernames = generator.staff(commune, villages, password_hash)
         made = generator.households(commune, villages, households, surveyors)
+        refresh_statistics(made.households + made.people)
     made.communes, made.villages, made.users = 1, len(villages), len(usernames)
     return made, usernames
 

@@ -46,7 +46,7 @@ from survey_app.places.models import Commune, Village
 from survey_app.places.services import get_or_create_village
 from survey_app.timeutil import utcnow
 from survey_app.tokens import new_token
-from survey_app.transactions import ServiceError
+from survey_app.transactions import ServiceError, refresh_statistics
 
 CHECKING, WRITING = "check", "write"  # the stages an import reports progress for
 HOUSEHOLD_DEFAULTS = {"dia_chi": "", "so_dien_thoai": None} | dict.fromkeys(HOUSEHOLD_YESNO)
@@ -580,6 +580,10 @@ def import_file(
         )
     except StalePreview as exc:
         return ImportOutcome(preview=exc.preview, stale=True, warnings=parsed.warnings)
+    refresh_statistics(
+        summary.households_created + summary.households_updated
+        + summary.people_created + summary.people_updated
+    )  # fmt: skip
     return ImportOutcome(summary=summary, operation=operation.token, warnings=parsed.warnings)
 
 
