@@ -44,7 +44,7 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(BIN)/.installed
 	$(BIN)/flask --app survey_app db upgrade
 	$(BIN)/flask --app survey_app load-demo
-	$(BIN)/flask --app survey_app worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	nice -n 10 $(BIN)/flask --app survey_app worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	env SESSION_COOKIE_SECURE=0 $(BIN)/gunicorn --config gunicorn.conf.py \
 	  --bind $(HOST):$(PORT) --workers 2 'survey_app:create_app()'
 
