@@ -103,7 +103,9 @@ def build(volunteers: int, readers: int) -> dict:
     return people
 
 
-def serve(workers: int, port: int, directory: Path, worker_class: str) -> subprocess.Popen:
+def serve(
+    workers: int, port: int, directory: Path, worker_class: str, root: Path
+) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": DB_URL,
         "SECRET_KEY": "load-benchmark",
@@ -118,7 +120,7 @@ def serve(workers: int, port: int, directory: Path, worker_class: str) -> subpro
     if worker_class == "gthread":
         command += ["--threads", "4"]
     server = subprocess.Popen(
-        [*command, "survey_app:create_app()"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+        [*command, "survey_app:create_app()"], cwd=root, env=env, stderr=subprocess.DEVNULL
     )
     for _ in range(300):
         try:
@@ -394,6 +396,12 @@ def main() -> None:
     parser.add_argument("--fault", choices=["kill-web-worker", "restart-postgres",
                                             "kill-queue-worker"])  # fmt: skip
     parser.add_argument("--fault-at", type=float, default=60, help="seconds into the run")
+    parser.add_argument(
+        "--app-root",
+        type=Path,
+        default=ROOT,
+        help="serve another checkout (a baseline: git worktree add /tmp/old REV)",
+    )
     parser.add_argument("--export-every", type=float, default=30, help="officer's pause, s")
     args = parser.parse_args()
 
@@ -405,13 +413,13 @@ def main() -> None:
     before = versions_now()
     directory = Path(tempfile.mkdtemp(prefix="load-exports-"))
     port = 8000 + random.randint(100, 900)
-    server = serve(args.workers, port, directory, args.worker_class)
+    server = serve(args.workers, port, directory, args.worker_class, args.app_root)
     worker_box = [queue_worker(directory)]
     stats, events = Stats(), []
     base = f"http://127.0.0.1:{port}"
     print(f"{args.volunteers} volunteers (a save each ~{args.pace:g} s), {args.readers} readers, "
           f"1 officer exporting {args.export}; gunicorn {args.workers} {args.worker_class} "
-          f"workers, PostgreSQL; {args.seconds:g} s")  # fmt: skip
+          f"workers, PostgreSQL; {args.seconds:g} s; app {args.app_root}")  # fmt: skip
     start = time.monotonic()
     stop = start + args.seconds
     threads = []

@@ -6,6 +6,7 @@ Browser tests run on SQLite (their subject is the page, not the engine). Without
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def wait_until(page, expression: str, timeout_ms: float = 10_000) -> None:
+    """Wait for a JavaScript expression to be true. Not page.wait_for_function: its polling
+    evaluates the string inside the page, which the Content-Security-Policy (no unsafe-eval)
+    refuses whenever the first check is not already true, as on a slow machine."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms:.0f} ms: {expression}")
+        page.wait_for_timeout(25)

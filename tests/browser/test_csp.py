@@ -7,7 +7,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.households.models import Household, Person
 from tests import builders
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_until
 from tests.exports.support import YEAR, populate
 
 # Installed before any page script (through DevTools, so the policy does not apply to it).
@@ -68,7 +68,7 @@ def test_volunteer_pages_run_under_the_policy(context, page, base_url, live_app)
     login(page, base_url, "tnv1", builders.PASSWORD)
     watch.check()  # "Thôn của tôi", where the sign-in lands
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     assert page.is_visible("#sync-bar")  # offline.js ran and showed the bar
     watch.visit(base_url + urls["list"], "ul.list.hh")
     watch.visit(base_url + urls["household"], "#hh")
@@ -96,7 +96,7 @@ def test_volunteer_pages_offline_keep_the_policy(context, page, base_url, live_a
     urls, watch = _urls(live_app, world), Watch(context, page)
     login(page, base_url, "tnv1", builders.PASSWORD)
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     watch.visit(base_url + urls["list"], "ul.list.hh[data-local-list]")
     watch.visit(base_url + urls["household"], "#hh")

@@ -19,7 +19,7 @@ from survey_app.households.models import Household, Person
 from survey_app.offline.views import SHELL
 from survey_app.sync.models import SyncChange
 from tests import builders
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, login
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, login, wait_until
 
 KB = 1024
 
@@ -71,7 +71,7 @@ def sign_in_and_prepare(page, base_url, username="tnv1"):
     """Sign in online and wait until the phone holds the pages and the worker controls them."""
     login(page, base_url, username, builders.PASSWORD)
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
 
 def pending(page, n: int) -> None:

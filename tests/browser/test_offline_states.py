@@ -13,7 +13,7 @@ from survey_app.households import services
 from survey_app.households.models import Household, Person
 from survey_app.sync.models import SyncChange
 from tests import builders
-from tests.browser.conftest import login, run_axe, screenshot
+from tests.browser.conftest import login, run_axe, screenshot, wait_until
 from tests.browser.test_offline import (
     count,
     edit_offline,
@@ -142,7 +142,7 @@ def test_search_and_filters_offline_over_the_whole_village(open_phone, base_url,
     login_url = f"{base_url}/thon/{world.thon1.token}/"
     login(page, base_url, "tnv1", builders.PASSWORD)  # warming 300 household pages takes a while
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached", timeout=180_000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     online = {}
     for q in QUERIES:
         for tt in tabs:

@@ -9,7 +9,7 @@ from PIL import Image
 from survey_app.extensions import db
 from survey_app.plates import services
 from tests import builders
-from tests.browser.conftest import login, run_axe, screenshot
+from tests.browser.conftest import login, run_axe, screenshot, wait_until
 from tests.plates.support import populate
 
 
@@ -67,7 +67,7 @@ def test_offline_a_scanned_plate_opens_the_cached_household(context, page, base_
     world, url = plates
     login(page, base_url, "tnv1", builders.PASSWORD)
     page.wait_for_selector("#sync-bar[data-ready='1']", state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.goto(url)
     page.wait_for_url(f"**/ho/{world.hh1.token}")

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from household_forms import rules, sync
 from tests import builders
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot, wait_until
 from tests.browser.test_offline import open_phone, sign_in_and_prepare, world_with_three
 
 __all__ = ["open_phone"]  # the persistent phone profile fixture of test_offline.py
@@ -191,7 +191,7 @@ def household_page(page, base_url, live_app):
     db.session.commit()
     login(page, base_url, "tnv1", builders.PASSWORD)
     page.goto(f"{base_url}/ho/{world.hh1.token}")
-    page.wait_for_function("window.KhaosatRules && window.KhaosatRules.rules()")
+    wait_until(page, "window.KhaosatRules && window.KhaosatRules.rules()")
     return page
 
 

@@ -7,7 +7,7 @@ import zxingcpp
 from PIL import Image
 
 from tests import builders
-from tests.browser.conftest import PHONE, login, run_axe, screenshot
+from tests.browser.conftest import PHONE, login, run_axe, screenshot, wait_until
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
@@ -21,7 +21,7 @@ def test_officer_makes_a_qr_and_the_volunteer_signs_in_with_it(page, browser, ba
     page.wait_for_load_state()
     qr = page.get_by_role("img", name="Mã QR đăng nhập cho tnv1")
     qr.wait_for()
-    page.wait_for_function("document.querySelector('.signin-qr img').naturalWidth > 0")
+    wait_until(page, "document.querySelector('.signin-qr img').naturalWidth > 0")
     assert page.evaluate(NO_SIDEWAYS_SCROLL) and run_axe(page) == []
     screenshot(page, "signin-qr-code")
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))

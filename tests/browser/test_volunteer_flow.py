@@ -11,7 +11,7 @@ from sqlalchemy import select
 from survey_app.extensions import db
 from survey_app.households.models import Household
 from tests import builders
-from tests.browser.conftest import login, run_axe, screenshot
+from tests.browser.conftest import login, run_axe, screenshot, wait_until
 
 KB = 1024
 
@@ -246,7 +246,7 @@ def test_adding_the_fifteenth_member_is_instant_on_a_slow_phone(page, base_url, 
     # A raw input event: Playwright's own injected scripts would otherwise count as page script.
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     script_ms = (script_seconds(cdp) - before) * 1000
-    page.wait_for_function("window.__clock.frame !== undefined")
+    wait_until(page, "window.__clock.frame !== undefined")
     clock = page.evaluate("window.__clock")
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
 
