@@ -57,3 +57,32 @@ def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_pa
     page.wait_for_selector("text=Tệp đã sẵn sàng", timeout=60_000)
     worker.join(30)
     assert "minh-chung_hoang-kim_thanh-hoa-1829_2023_thon-2.xlsx" in page.inner_text("main")
+
+
+def test_a_waiting_then_failed_export_can_be_run_again_on_a_phone(
+    page, base_url, live_app, tmp_path
+):
+    live_app.config["EXPORTS_DIR"] = str(tmp_path)
+    world = builders.World.create()
+    populate(world)
+    request = ExportRequest(world.commune, SET, YEAR, village=world.thon1)
+    job = services.start_job(world.officer, request, "xlsx", tmp_path)
+    db.session.commit()
+    login(page, base_url, "canbo", builders.PASSWORD)
+    page.goto(f"{base_url}/xuat/{job.token}/")  # queued: no worker has taken it yet
+    assert "Đang chờ đến lượt" in page.inner_text("main")
+    assert run_axe(page) == []
+    screenshot(page, "export-waiting")
+    message = jobs.INTERRUPTED_MESSAGE.format(attempts=jobs.MAX_ATTEMPTS)
+    jobs.set_state(ExportJob, job.id, status="failed", message=message, attempts=3)
+    page.reload()  # the page's script would reload it on the change of state
+    assert "Không tạo được tệp" in page.inner_text("main") and message in page.inner_text("main")
+    assert run_axe(page) == []
+    screenshot(page, "export-failed")
+    page.click("button:has-text('Chạy lại')")  # the tests' queue runs it inside this request
+    page.wait_for_selector("text=Tệp đã sẵn sàng", timeout=60_000)
+    with page.expect_download() as info:
+        page.click("a[download]")
+    path = tmp_path / "again.xlsx"
+    info.value.save_as(path)
+    assert "PL 3.4" in load_workbook(path).sheetnames
