@@ -135,6 +135,17 @@ def _line(label: str, most: int) -> StringField:
     )
 
 
+def _pick_one(label: str, choices: list[SelectChoice], **options) -> RadioField:
+    """A radio group whose answer must be one of ``choices`` (refused with PICK_ONE)."""
+    return RadioField(
+        label,
+        choices=choices,
+        validate_choice=False,
+        validators=[AnyOf([c.value for c in choices], PICK_ONE)],
+        **options,
+    )
+
+
 SIGNER_CHOICES = [
     SelectChoice("chu_tich", "CHỦ TỊCH"),
     SelectChoice("pho_chu_tich", "KT. CHỦ TỊCH — PHÓ CHỦ TỊCH"),
@@ -143,12 +154,7 @@ SIGNER_CHOICES = [
 
 class SettingsForm(VnForm):
     criteria_ids = CheckboxesField("Bộ tiêu chí xã áp dụng", choices=[])
-    working_age_rule = RadioField(
-        "Cách tính người trong độ tuổi lao động",
-        choices=WORKING_AGE_CHOICES,
-        validate_choice=False,
-        validators=[AnyOf([c.value for c in WORKING_AGE_CHOICES], PICK_ONE)],
-    )
+    working_age_rule = _pick_one("Cách tính người trong độ tuổi lao động", WORKING_AGE_CHOICES)
     adult_age = RadioField(
         "Dân số trưởng thành",
         choices=ADULT_AGE_CHOICES,
@@ -182,13 +188,7 @@ class SettingsForm(VnForm):
     # What the commune's documents print (the header, the number, who signs)
     parent_authority = _line("Cơ quan cấp trên (dòng trên UBND xã)", 120)
     document_number = _line("Số văn bản (sau “Số:”)", 60)
-    signer_title = RadioField(
-        "Người ký",
-        choices=SIGNER_CHOICES,
-        default="chu_tich",
-        validate_choice=False,
-        validators=[AnyOf([c.value for c in SIGNER_CHOICES], PICK_ONE)],
-    )
+    signer_title = _pick_one("Người ký", SIGNER_CHOICES, default="chu_tich")
     signer_name = _line("Họ tên người ký", 120)
     preparer_name = _line("Họ tên người lập biểu", 120)
 
@@ -286,13 +286,7 @@ class ManualResultForm(VnForm):
     result_text = StringField("Kết quả", validators=[Length(max=500, message="Tối đa 500 ký tự.")])
     numerator = CountField("Tử số (nếu có)", validators=[Optional(), COUNT_RANGE])
     denominator = CountField("Mẫu số (nếu có)", validators=[Optional(), COUNT_RANGE])
-    evaluation = RadioField(
-        "Đánh giá",
-        choices=EVALUATION_CHOICES,
-        default="",
-        validate_choice=False,
-        validators=[AnyOf([c.value for c in EVALUATION_CHOICES], PICK_ONE)],
-    )
+    evaluation = _pick_one("Đánh giá", EVALUATION_CHOICES, default="")
     evidence_note = TextAreaField(
         "Tài liệu minh chứng, ghi chú", validators=[Length(max=5000, message="Tối đa 5.000 ký tự.")]
     )
