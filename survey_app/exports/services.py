@@ -124,17 +124,15 @@ def run_job(job_id: int) -> None:
 
 
 def _run(job_id: int, directory: Path) -> None:
-    job = db.session.get_one(ExportJob, job_id)
-    token = job.token
     directory.mkdir(parents=True, exist_ok=True)
-    partial = directory / f"{token}.{secrets.token_hex(4)}.part"  # a rerun never meets it
+    partial = directory / f"{job_id}.{secrets.token_hex(4)}.part"  # a rerun never meets it
     try:
-        with snapshot(db.session):
+        with snapshot(db.session):  # the job is read inside the export's one view of the data
             job = db.session.get_one(ExportJob, job_id)
             progress = jobs.Progress(ExportJob, job_id)
             result = write(db.session, request_of(job), partial, job.fmt, progress)
-            name = download_name(job, result.fmt)
-        partial.replace(directory / f"{token}.{result.fmt}")
+            name, final = download_name(job, result.fmt), f"{job.token}.{result.fmt}"
+        partial.replace(directory / final)
     finally:
         partial.unlink(missing_ok=True)
     done = dict(done=result.rows, total=result.rows, finished_at=utcnow())
