@@ -262,15 +262,6 @@ def serve(app: Flask, workers: int) -> None:
 # ---- the row's state ------------------------------------------------------------------------
 
 
-def in_context(app, work, *args) -> None:
-    """Run ``work(*args)`` in its own app context and session."""
-    with app.app_context():
-        try:
-            work(*args)
-        finally:
-            db.session.remove()
-
-
 def set_state(model, job_id: int, **values) -> None:
     """Update a job row in its own short transaction (the job's session may be mid-work)."""
     table = model.__table__

@@ -12,6 +12,7 @@ from survey_app.extensions import db
 from tests import builders
 from tests.browser.conftest import login, run_axe, screenshot
 from tests.exports.support import SET, YEAR, populate
+from tests.support.jobs import in_app
 
 
 def test_officer_exports_a_village_on_a_phone(page, base_url, live_app, tmp_path):
@@ -38,13 +39,19 @@ def test_officer_exports_a_village_on_a_phone(page, base_url, live_app, tmp_path
     assert "PL 3.4" in load_workbook(path).sheetnames
 
 
-def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_path):
+def _queued_export(live_app, tmp_path, village_of):
+    """The officer's XLSX export of one thôn, queued, its file to go under tmp_path."""
     live_app.config["EXPORTS_DIR"] = str(tmp_path)
     world = builders.World.create()
     populate(world)
-    request = ExportRequest(world.commune, SET, YEAR, village=world.thon2)
+    request = ExportRequest(world.commune, SET, YEAR, village=village_of(world))
     job = services.start_job(world.officer, request, "xlsx", tmp_path)
     db.session.commit()
+    return job
+
+
+def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_path):
+    job = _queued_export(live_app, tmp_path, lambda world: world.thon2)
     jobs.set_state(ExportJob, job.id, status="running", done=30, total=120)  # as a worker does
     login(page, base_url, "canbo", builders.PASSWORD)
     page.goto(f"{base_url}/xuat/{job.token}/")
@@ -52,7 +59,7 @@ def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_pa
     assert "Đã xử lý 30/120 dòng (25%)." in page.inner_text("[data-text]")
     assert run_axe(page) == []
     screenshot(page, "export-progress")
-    worker = threading.Thread(target=jobs.in_context, args=(live_app, services.run_job, job.id))
+    worker = threading.Thread(target=in_app, args=(live_app, services.run_job, job.id))
     worker.start()  # the page's script polls and reloads once the file is ready
     page.wait_for_selector("text=Tệp đã sẵn sàng", timeout=60_000)
     worker.join(30)
@@ -62,12 +69,7 @@ def test_progress_page_follows_a_running_export(page, base_url, live_app, tmp_pa
 def test_a_waiting_then_failed_export_can_be_run_again_on_a_phone(
     page, base_url, live_app, tmp_path
 ):
-    live_app.config["EXPORTS_DIR"] = str(tmp_path)
-    world = builders.World.create()
-    populate(world)
-    request = ExportRequest(world.commune, SET, YEAR, village=world.thon1)
-    job = services.start_job(world.officer, request, "xlsx", tmp_path)
-    db.session.commit()
+    job = _queued_export(live_app, tmp_path, lambda world: world.thon1)
     login(page, base_url, "canbo", builders.PASSWORD)
     page.goto(f"{base_url}/xuat/{job.token}/")  # queued: no worker has taken it yet
     assert "Đang chờ đến lượt" in page.inner_text("main")

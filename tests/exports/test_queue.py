@@ -15,6 +15,7 @@ from survey_app.exports.models import DONE, FAILED, QUEUED, RUNNING, ExportJob
 from survey_app.extensions import db
 from survey_app.timeutil import utcnow
 from tests.exports.support import SET, YEAR
+from tests.support.jobs import in_app
 
 
 def _job(world, directory) -> ExportJob:
@@ -127,7 +128,7 @@ def test_two_workers_claim_a_job_once(app, ex_world, exports_dir, wipe, monkeypa
     ran = []
     monkeypatch.setitem(jobs.KINDS, services.KIND, (ExportJob, ran.append))
     threads = [
-        threading.Thread(target=jobs.in_context, args=(app, jobs.run, services.KIND, job.id))
+        threading.Thread(target=in_app, args=(app, jobs.run, services.KIND, job.id))
         for _ in range(4)
     ]
     for thread in threads:

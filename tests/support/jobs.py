@@ -2,6 +2,8 @@
 
 import time
 
+from survey_app.extensions import db
+
 
 def wait_for_job(client, status_url: str, what: str, seconds: float = 60) -> dict:
     """Poll the job's JSON (``<status_url>trang-thai``) until it is done or failed."""
@@ -12,3 +14,12 @@ def wait_for_job(client, status_url: str, what: str, seconds: float = 60) -> dic
             return state
         time.sleep(0.1)
     raise AssertionError(f"{what} did not finish in time")
+
+
+def in_app(app, work, *args) -> None:
+    """Run ``work(*args)`` in its own app context and session, as a worker thread does."""
+    with app.app_context():
+        try:
+            work(*args)
+        finally:
+            db.session.remove()
