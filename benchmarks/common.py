@@ -2,7 +2,10 @@
 commune of four thôn."""
 
 import random
+import subprocess
+import time
 
+import requests
 from sqlalchemy import text
 
 from survey_app import create_app
@@ -30,3 +33,16 @@ def bench_commune(households: int):
     commune, villages = generator.places("Thanh Hóa", "Bench", [f"Thôn {i}" for i in range(4)])
     generator.households(commune, villages, households, {})
     return commune, villages
+
+
+def wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 30) -> None:
+    """Return once gunicorn on ``port`` answers /healthz; stop it and exit if it never does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("gunicorn did not start")

@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_app  # noqa: E402
+from benchmarks.common import fresh_app, wait_until_serving  # noqa: E402
 
 DB_URL = os.environ.get("LOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/load")
 QUEUE_URL = "redis://127.0.0.1:6379/12"
@@ -126,13 +126,8 @@ def serve(
     server = subprocess.Popen(
         [*command, "survey_app:create_app()"], cwd=root, env=env, stderr=subprocess.DEVNULL
     )
-    for _ in range(300):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    wait_until_serving(server, port)
+    return server
 
 
 def queue_worker(directory: Path) -> subprocess.Popen:

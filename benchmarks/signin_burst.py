@@ -25,6 +25,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import wait_until_serving  # noqa: E402
+
 PASSWORD = "mat-khau-dung-1"
 PORT = 8765
 
@@ -59,14 +62,8 @@ def serve(url: str, method: str) -> subprocess.Popen:
                "-b", f"127.0.0.1:{PORT}", "--access-logfile", "/dev/null",
                "survey_app:create_app()"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            if requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=1).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    wait_until_serving(server, PORT)
+    return server
 
 
 def one(n: int, results: list, errors: list) -> None:
