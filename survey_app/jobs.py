@@ -151,9 +151,9 @@ def claim(model, job_id: int) -> bool:
     return claimed.rowcount == 1
 
 
-def restart(job) -> None:
-    """Put a failed job back on the queue as new (the page's "Chạy lại"); the caller commits
-    and then calls ``enqueue``."""
+def requeue(job) -> None:
+    """Make a job queued as new: a failed export run again ("Chạy lại"), a confirmed import
+    preview. The caller commits and then calls ``enqueue`` (or runs it in the request)."""
     job.status, job.message, job.attempts = QUEUED, "", 0
     job.done = job.total = 0
     job.finished_at, job.updated_at = None, utcnow()

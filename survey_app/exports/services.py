@@ -103,7 +103,7 @@ def start_job(actor, request: ExportRequest, fmt: str, directory: Path) -> Expor
 
 def restart(actor, job: ExportJob) -> None:
     """Queue a failed job again (audited like the export it repeats); the caller commits."""
-    jobs.restart(job)
+    jobs.requeue(job)
     audit_export(actor, request_of(job), job.fmt, "web", job=job.token, restarted=True)
 
 

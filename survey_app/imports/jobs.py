@@ -61,10 +61,8 @@ def confirm(job: ImportJob, digest: str) -> bool:
         return False
     if not digest or digest != result["preview"]["digest"]:
         return False
-    job.mode, job.status = IMPORT, jobs.QUEUED
-    job.done = job.total = job.attempts = 0
-    job.updated_at = utcnow()
-    job.stage = ""
+    jobs.requeue(job)
+    job.mode, job.stage = IMPORT, ""
     return True
 
 
