@@ -20,7 +20,7 @@ from sqlalchemy import select
 from survey_app import jobs
 from survey_app.extensions import db
 from survey_app.places.models import Commune
-from survey_app.timeutil import utcnow, vn_today
+from survey_app.timeutil import vn_today
 from survey_app.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,8 @@ def _nightly_retention() -> None:
 def prune_sync_changes() -> int:
     from survey_app.sync import services
 
-    days = current_app.config["SYNC_RETENTION_DAYS"]
     with unit_of_work():
-        removed = services.prune(utcnow() - timedelta(days=days))
+        removed, days = services.prune_past_retention()
     log.info("deleted %s pushed changes older than %s days", removed, days)
     return removed
 

@@ -1,13 +1,9 @@
 """`flask --app survey_app sync prune --days N`: forget old pushed changes (personal data)."""
 
-from datetime import timedelta
-
 import click
-from flask import current_app
 
 from survey_app.config import MIN_SYNC_RETENTION_DAYS
 from survey_app.sync import services
-from survey_app.timeutil import utcnow
 from survey_app.transactions import unit_of_work
 
 
@@ -23,7 +19,6 @@ def register(bp) -> None:
     )
     def prune(days: int | None) -> None:
         """Delete pushed changes older than DAYS (answers to replays, refused conflicts)."""
-        days = days or current_app.config["SYNC_RETENTION_DAYS"]
         with unit_of_work():
-            removed = services.prune(utcnow() - timedelta(days=days))
+            removed, days = services.prune_past_retention(days)
         click.echo(f"Đã xóa {removed} thay đổi đồng bộ cũ hơn {days} ngày.")

@@ -8,6 +8,9 @@ user may still see the household: a replay re-checks access, because a stored co
 whole household record.
 """
 
+from datetime import timedelta
+
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import selectinload
@@ -27,6 +30,7 @@ from survey_app.households.services import (
 )
 from survey_app.places.models import Village
 from survey_app.sync.models import APPLIED, CONFLICT, SyncChange
+from survey_app.timeutil import utcnow
 
 NOT_FOUND = {
     "household": "Không tìm thấy hộ này trong các thôn bạn được giao.",
@@ -77,6 +81,13 @@ def prune(before) -> int:
     """
     result = db.session.execute(delete(SyncChange).where(SyncChange.created_at < before))
     return result.rowcount
+
+
+def prune_past_retention(days: int | None = None) -> tuple[int, int]:
+    """``prune`` what is older than ``days`` (default SYNC_RETENTION_DAYS): (how many, days).
+    The `sync prune` command and the worker's nightly task."""
+    days = days or current_app.config["SYNC_RETENTION_DAYS"]
+    return prune(utcnow() - timedelta(days=days)), days
 
 
 def _change_id(raw) -> str | None:
